@@ -1,0 +1,5 @@
+package dev.malipo.core.connector;
+
+public enum Capability {
+    COLLECT, PAYOUT, STATUS, REFUND, BALANCE, BANKS
+}

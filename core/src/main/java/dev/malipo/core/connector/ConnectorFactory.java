@@ -1,0 +1,14 @@
+package dev.malipo.core.connector;
+
+/**
+ * Builds connectors for one provider. Implementations are found with {@link java.util.ServiceLoader}
+ * (META-INF/services/dev.malipo.core.connector.ConnectorFactory), so adding a provider is adding a
+ * module, not editing a list.
+ */
+public interface ConnectorFactory {
+
+    /** The provider's id, e.g. "mpesa"; matches {@link PaymentConnector#provider()}. */
+    String provider();
+
+    PaymentConnector create(ConnectorConfig config);
+}

@@ -1,0 +1,158 @@
+package dev.malipo.core.phone;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberToCarrierMapper;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A mobile subscriber number in E.164 form ("+254712345678") with its country and network.
+ *
+ * <p>Parsing is libphonenumber's, not ours: it knows every numbering plan change. Local forms
+ * ("0788123456", "788123456") are ambiguous between Kenya and Rwanda — both use ten-digit 07
+ * numbers — so they are read in the country the caller names (usually the one of the payment's
+ * currency) and refused as ambiguous when no country is given and both would fit.
+ */
+public record Msisdn(String e164, Country country, MobileNetwork network) {
+
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final PhoneNumberToCarrierMapper CARRIERS = PhoneNumberToCarrierMapper.getInstance();
+
+    public Msisdn {
+        Objects.requireNonNull(e164, "e164");
+        Objects.requireNonNull(country, "country");
+        Objects.requireNonNull(network, "network");
+    }
+
+    /** Parses an international or unambiguous number. */
+    public static Msisdn parse(String raw) {
+        return parse(raw, null);
+    }
+
+    /** Parses {@code raw}, reading local forms as numbers of {@code defaultCountry} when it is not null. */
+    public static Msisdn parse(String raw, Country defaultCountry) {
+        if (raw == null || raw.isBlank()) {
+            throw new InvalidMsisdnException("Phone number is required");
+        }
+        String cleaned = raw.trim().replaceAll("[\\s\\-().]", "");
+        if (!cleaned.matches("\\+?[0-9]{6,15}")) {
+            throw new InvalidMsisdnException("Phone number '" + raw + "' may hold only digits, spaces and a leading +");
+        }
+        String international = toInternationalOrNull(cleaned);
+        if (international != null) {
+            return fromParsed(parseOrThrow(international, raw), raw);
+        }
+        if (defaultCountry != null) {
+            return fromParsed(parseOrThrow(localForm(cleaned), defaultCountry, raw), raw);
+        }
+        List<Msisdn> candidates = new ArrayList<>();
+        for (Country c : Country.values()) {
+            try {
+                candidates.add(fromParsed(parseOrThrow(localForm(cleaned), c, raw), raw));
+            } catch (InvalidMsisdnException ignored) {
+                // not a mobile number of this country; try the next one
+            }
+        }
+        if (candidates.size() == 1) {
+            return candidates.getFirst();
+        }
+        if (candidates.isEmpty()) {
+            throw new InvalidMsisdnException("Phone number '" + raw + "' is not a Kenyan or Rwandan mobile number");
+        }
+        throw new InvalidMsisdnException("Phone number '" + raw
+                + "' is a valid local number in both Kenya and Rwanda; give it with its country code (+254 or +250)");
+    }
+
+    /** "254712345678", "+254712345678" and "00254712345678" are international; "0712345678" is local. */
+    private static String toInternationalOrNull(String cleaned) {
+        if (cleaned.startsWith("+")) return cleaned;
+        if (cleaned.startsWith("00")) return "+" + cleaned.substring(2);
+        for (Country c : Country.values()) {
+            // A bare country code followed by a full national number: 254712345678 (12 digits).
+            if (cleaned.startsWith(c.callingCode()) && cleaned.length() == c.callingCode().length() + 9) {
+                return "+" + cleaned;
+            }
+        }
+        return null;
+    }
+
+    /** Both countries' mobile numbers have nine national digits: "788123456" gets its trunk 0. */
+    private static String localForm(String cleaned) {
+        return cleaned.length() == 9 && !cleaned.startsWith("0") ? "0" + cleaned : cleaned;
+    }
+
+    private static PhoneNumber parseOrThrow(String international, String raw) {
+        try {
+            return UTIL.parse(international, null);
+        } catch (NumberParseException e) {
+            throw new InvalidMsisdnException("Phone number '" + raw + "' cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static PhoneNumber parseOrThrow(String local, Country country, String raw) {
+        try {
+            return UTIL.parse(local, country.name());
+        } catch (NumberParseException e) {
+            throw new InvalidMsisdnException("Phone number '" + raw + "' cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static Msisdn fromParsed(PhoneNumber number, String raw) {
+        String region = UTIL.getRegionCodeForNumber(number);
+        Country country;
+        try {
+            country = region == null ? null : Country.valueOf(region);
+        } catch (IllegalArgumentException e) {
+            country = null;
+        }
+        if (country == null) {
+            throw new InvalidMsisdnException("Phone number '" + raw + "' is not a Kenyan or Rwandan number");
+        }
+        if (!UTIL.isValidNumber(number)) {
+            throw new InvalidMsisdnException("Phone number '" + raw + "' is not a valid " + country.name() + " number");
+        }
+        PhoneNumberType type = UTIL.getNumberType(number);
+        if (type != PhoneNumberType.MOBILE && type != PhoneNumberType.FIXED_LINE_OR_MOBILE) {
+            throw new InvalidMsisdnException("Phone number '" + raw + "' is not a mobile number (it is "
+                    + type.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
+        }
+        MobileNetwork network = MobileNetwork.fromCarrierName(CARRIERS.getNameForNumber(number, Locale.ENGLISH));
+        return new Msisdn(UTIL.format(number, PhoneNumberFormat.E164), country, network);
+    }
+
+    /** Digits only, country code first: "254712345678" — what Daraja, iPay and DGS-Pay expect. */
+    public String digits() {
+        return e164.substring(1);
+    }
+
+    /** The national form with trunk zero: "0788123456" — what Paypack expects. */
+    public String nationalWithZero() {
+        return "0" + e164.substring(1 + country.callingCode().length());
+    }
+
+    /** For logs: keeps the country code and the last three digits, hides the subscriber. */
+    public String masked() {
+        return mask(e164);
+    }
+
+    /** Masks any phone-like string for logging without parsing it. */
+    public static String mask(String phone) {
+        if (phone == null) return "null";
+        int keepStart = Math.min(4, phone.length());
+        int keepEnd = Math.min(3, Math.max(0, phone.length() - keepStart));
+        return phone.substring(0, keepStart) + "*".repeat(phone.length() - keepStart - keepEnd)
+                + phone.substring(phone.length() - keepEnd);
+    }
+
+    @Override
+    public String toString() {
+        return masked();
+    }
+}
