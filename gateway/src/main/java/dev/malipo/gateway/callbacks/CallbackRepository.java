@@ -1,0 +1,66 @@
+package dev.malipo.gateway.callbacks;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+@Repository
+class CallbackRepository {
+    record StoredCallback(String id, String paymentId, String headers, String body, String channel, String status) {
+    }
+
+    private final JdbcClient jdbc;
+
+    CallbackRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body, String channel) {
+        jdbc.sql("""
+                        insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status)
+                        values (?, ?, ?, ?, ?, ?, ?, 'received')""")
+                .params(id, paymentId, Timestamp.from(receivedAt), sourceIp, headers, body, channel).update();
+    }
+
+    Optional<StoredCallback> find(String id) {
+        return jdbc.sql("select id, payment_id, headers, body, channel, status from provider_callbacks where id = ?")
+                .param(id)
+                .query((rs, n) -> new StoredCallback(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)))
+                .optional();
+    }
+
+    /** Moves a callback out of 'received' or 'parked'; false when another worker already did. */
+    boolean finish(String id, String status, String dedupeKey, String note, Instant now) {
+        return jdbc.sql("""
+                        update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
+                        where id = ? and status in ('received', 'parked')""")
+                .params(status, dedupeKey, note, Timestamp.from(now), id).update() == 1;
+    }
+
+    boolean park(String id) {
+        return jdbc.sql("update provider_callbacks set status = 'parked' where id = ? and status = 'received'")
+                .param(id).update() == 1;
+    }
+
+    boolean unpark(String id) {
+        return jdbc.sql("update provider_callbacks set status = 'received' where id = ? and status = 'parked'")
+                .param(id).update() == 1;
+    }
+
+    List<String> parkedFor(String paymentId) {
+        return jdbc.sql("select id from provider_callbacks where payment_id = ? and status = 'parked' order by received_at")
+                .param(paymentId).query(String.class).list();
+    }
+
+    boolean alreadyProcessed(String paymentId, String dedupeKey, String exceptId) {
+        return jdbc.sql("""
+                        select count(*) from provider_callbacks
+                        where payment_id = ? and dedupe_key = ? and status = 'processed' and id <> ?""")
+                .params(paymentId, dedupeKey, exceptId).query(Long.class).single() > 0;
+    }
+}

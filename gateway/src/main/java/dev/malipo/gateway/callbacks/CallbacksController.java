@@ -1,0 +1,138 @@
+package dev.malipo.gateway.callbacks;
+
+import dev.malipo.gateway.jobs.Jobs;
+import dev.malipo.gateway.payments.Payment;
+import dev.malipo.gateway.payments.PaymentRepository;
+import dev.malipo.gateway.support.Ids;
+import dev.malipo.gateway.support.MalipoProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Provider callbacks in. The path token (one per payment, 128 random bits) says which payment it is
+ * about; the body is stored raw and a durable job is scheduled in one transaction, and only then is
+ * the provider answered — so an acknowledged callback is never lost, and the answer is fast
+ * because nothing is processed here.
+ */
+@RestController
+class CallbacksController {
+    private static final Logger log = LoggerFactory.getLogger(CallbacksController.class);
+    /** Headers worth keeping for signature checks and forensics; credentials are never stored. */
+    private static final Set<String> DROPPED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
+    private static final Map<String, Object> ACK = Map.of("ResultCode", 0, "ResultDesc", "Accepted");
+
+    private final PaymentRepository payments;
+    private final CallbackRepository callbacks;
+    private final Jobs jobs;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final SourceAddressFilter sources;
+    private final MalipoProperties.Callbacks config;
+
+    CallbacksController(PaymentRepository payments, CallbackRepository callbacks, Jobs jobs, TransactionTemplate tx,
+                        JsonMapper json, Clock clock, MalipoProperties properties) {
+        this.payments = payments;
+        this.callbacks = callbacks;
+        this.jobs = jobs;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+        this.config = properties.callbacks();
+        this.sources = new SourceAddressFilter(config.allowedCidrs());
+    }
+
+    @PostMapping(path = "/callbacks/{token}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> result(@PathVariable String token, HttpServletRequest request) throws IOException {
+        return receive(token, "result", request);
+    }
+
+    @PostMapping(path = "/callbacks/{token}/timeout", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> timeout(@PathVariable String token, HttpServletRequest request) throws IOException {
+        return receive(token, "timeout", request);
+    }
+
+    private ResponseEntity<?> receive(String token, String channel, HttpServletRequest request) throws IOException {
+        String source = sourceAddress(request);
+        if (!sources.allows(source)) {
+            log.warn("callback refused from {}: not in malipo.callbacks.allowed-cidrs", source);
+            return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("ResultCode", 1, "ResultDesc", "Forbidden"));
+        }
+        if (request.getContentLengthLong() > config.maxBodyBytes()) {
+            return tooLarge();
+        }
+        byte[] body = readCapped(request.getInputStream(), config.maxBodyBytes());
+        if (body == null) {
+            return tooLarge();
+        }
+        if (!token.matches("[0-9a-f]{32}")) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("ResultCode", 1, "ResultDesc", "Unknown callback"));
+        }
+        Payment payment = payments.findByCallbackToken(token).orElse(null);
+        if (payment == null) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("ResultCode", 1, "ResultDesc", "Unknown callback"));
+        }
+        String id = Ids.newId("cb");
+        Instant now = clock.instant();
+        String headers = json.writeValueAsString(headers(request));
+        String text = new String(body, StandardCharsets.UTF_8);
+        tx.executeWithoutResult(status -> {
+            callbacks.insert(id, payment.id(), now, source, headers, text, channel);
+            jobs.schedule(Jobs.PROCESS_CALLBACK, id, now);
+        });
+        log.info("callback {} stored for {} ({} bytes, {})", id, payment.id(), body.length, channel);
+        return ResponseEntity.ok(ACK);
+    }
+
+    private ResponseEntity<?> tooLarge() {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(Map.of("ResultCode", 1, "ResultDesc", "Body too large"));
+    }
+
+    private String sourceAddress(HttpServletRequest request) {
+        if (config.trustForwardedFor()) {
+            String forwarded = request.getHeader("X-Forwarded-For");
+            if (forwarded != null && !forwarded.isBlank()) {
+                return forwarded.split(",")[0].trim();
+            }
+        }
+        return request.getRemoteAddr();
+    }
+
+    private static Map<String, List<String>> headers(HttpServletRequest request) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!DROPPED_HEADERS.contains(lower)) {
+                out.put(lower, Collections.list(request.getHeaders(name)));
+            }
+        }
+        return out;
+    }
+
+    /** Reads at most {@code cap} bytes; null when the body is larger (chunked bodies have no length up front). */
+    private static byte[] readCapped(InputStream in, int cap) throws IOException {
+        byte[] data = in.readNBytes(cap + 1);
+        return data.length > cap ? null : data;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.malipo.gateway.connectors;
+
+import dev.malipo.core.connector.TokenCache;
+import dev.malipo.gateway.support.SecretBox;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Provider access tokens shared by every gateway instance on the database. Some providers (Daraja,
+ * reportedly) invalidate the previous token when a new one is issued, so instances must not each
+ * fetch their own: the fetch happens under a row lock, once, and the others read its result.
+ * Tokens are sealed at rest.
+ */
+@Component
+class JdbcTokenCache implements TokenCache {
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final SecretBox secretBox;
+
+    JdbcTokenCache(JdbcClient jdbc, TransactionTemplate tx, SecretBox secretBox) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.secretBox = secretBox;
+    }
+
+    @Override
+    public Optional<Token> get(String key) {
+        return jdbc.sql("select token_enc, expires_at from provider_tokens where cache_key = ?").param(key)
+                .query((rs, n) -> rs.getString(1) == null ? null
+                        : new Token(secretBox.open(rs.getString(1)), rs.getTimestamp(2).toInstant()))
+                .optional();
+    }
+
+    @Override
+    public Token getOrFetch(String key, Instant validUntilAtLeast, Supplier<Token> fetch) {
+        Optional<Token> current = get(key);
+        if (current.isPresent() && current.get().expiresAt().isAfter(validUntilAtLeast)) {
+            return current.get();
+        }
+        return tx.execute(status -> {
+            // Make sure the row exists, then lock it: concurrent fetchers queue here.
+            if (jdbc.sql("update provider_tokens set cache_key = cache_key where cache_key = ?").param(key).update() == 0) {
+                try {
+                    jdbc.sql("insert into provider_tokens (cache_key) values (?)").param(key).update();
+                } catch (org.springframework.dao.DuplicateKeyException ignored) {
+                    // another instance inserted it first; the lock below serializes us
+                }
+            }
+            jdbc.sql("select cache_key from provider_tokens where cache_key = ? for update").param(key).query(String.class).single();
+            Optional<Token> locked = get(key);
+            if (locked.isPresent() && locked.get().expiresAt().isAfter(validUntilAtLeast)) {
+                return locked.get();
+            }
+            Token fresh = fetch.get();
+            jdbc.sql("update provider_tokens set token_enc = ?, expires_at = ? where cache_key = ?")
+                    .params(secretBox.seal(fresh.value()), Timestamp.from(fresh.expiresAt()), key).update();
+            return fresh;
+        });
+    }
+
+    @Override
+    public void invalidate(String key, Token stale) {
+        get(key).filter(t -> t.value().equals(stale.value())).ifPresent(t ->
+                jdbc.sql("update provider_tokens set token_enc = null, expires_at = null where cache_key = ?").param(key).update());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.malipo.gateway.idempotency;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+@Repository
+class IdempotencyRepository {
+    record Row(String requestHash, String state, String resourceId, Integer responseStatus, String responseBody,
+               Instant lockedAt) {
+    }
+
+    private final JdbcClient jdbc;
+
+    IdempotencyRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** @throws org.springframework.dao.DuplicateKeyException when the key is taken */
+    void claim(String merchantId, String key, String requestHash, Instant now) {
+        jdbc.sql("""
+                        insert into idempotency_keys (merchant_id, idem_key, request_hash, state, locked_at, created_at)
+                        values (?, ?, ?, 'in_progress', ?, ?)""")
+                .params(merchantId, key, requestHash, Timestamp.from(now), Timestamp.from(now)).update();
+    }
+
+    Optional<Row> find(String merchantId, String key) {
+        return jdbc.sql("""
+                        select request_hash, state, resource_id, response_status, response_body, locked_at
+                        from idempotency_keys where merchant_id = ? and idem_key = ?""")
+                .params(merchantId, key)
+                .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3),
+                        (Integer) rs.getObject(4), rs.getString(5), rs.getTimestamp(6).toInstant()))
+                .optional();
+    }
+
+    boolean takeOver(String merchantId, String key, Instant staleLock, Instant now) {
+        return jdbc.sql("""
+                        update idempotency_keys set locked_at = ?
+                        where merchant_id = ? and idem_key = ? and state = 'in_progress' and locked_at = ?""")
+                .params(Timestamp.from(now), merchantId, key, Timestamp.from(staleLock)).update() == 1;
+    }
+
+    void linkResource(String merchantId, String key, String resourceId) {
+        jdbc.sql("update idempotency_keys set resource_id = ? where merchant_id = ? and idem_key = ?")
+                .params(resourceId, merchantId, key).update();
+    }
+
+    void complete(String merchantId, String key, int status, String body) {
+        jdbc.sql("""
+                        update idempotency_keys set state = 'completed', response_status = ?, response_body = ?
+                        where merchant_id = ? and idem_key = ?""")
+                .params(status, body, merchantId, key).update();
+    }
+
+    void release(String merchantId, String key) {
+        jdbc.sql("delete from idempotency_keys where merchant_id = ? and idem_key = ? and state = 'in_progress'")
+                .params(merchantId, key).update();
+    }
+}

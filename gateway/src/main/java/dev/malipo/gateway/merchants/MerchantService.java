@@ -1,0 +1,63 @@
+package dev.malipo.gateway.merchants;
+
+import dev.malipo.core.crypto.Hmac;
+import dev.malipo.gateway.support.Ids;
+import dev.malipo.gateway.support.SecretBox;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/** Merchants and their API keys. Keys are shown once, at creation; only their SHA-256 is stored. */
+@Service
+public class MerchantService {
+    private final MerchantRepository repository;
+    private final SecretBox secretBox;
+    private final Clock clock;
+
+    MerchantService(MerchantRepository repository, SecretBox secretBox, Clock clock) {
+        this.repository = repository;
+        this.secretBox = secretBox;
+        this.clock = clock;
+    }
+
+    /** A new merchant with a test key and a live key (returned in clear this one time). */
+    public record NewMerchant(String merchantId, String testKey, String liveKey, String webhookSecret) {
+        @Override
+        public String toString() {
+            return "NewMerchant[" + merchantId + "]";
+        }
+    }
+
+    @Transactional
+    public NewMerchant create(String name) {
+        String merchantId = Ids.newId("mer");
+        String webhookSecret = Ids.secret("whsec");
+        repository.insertMerchant(merchantId, name, secretBox.seal(webhookSecret), clock.instant());
+        String testKey = issueKey(merchantId, Mode.TEST);
+        String liveKey = issueKey(merchantId, Mode.LIVE);
+        return new NewMerchant(merchantId, testKey, liveKey, webhookSecret);
+    }
+
+    @Transactional
+    public String issueKey(String merchantId, Mode mode) {
+        String key = Ids.secret(mode == Mode.TEST ? "sk_test" : "sk_live");
+        repository.insertKey(Ids.newId("key"), merchantId, Hmac.sha256HexDigest(key), mode, key.substring(key.length() - 4),
+                clock.instant());
+        return key;
+    }
+
+    public Optional<Caller> authenticate(String key) {
+        if (key == null || !(key.startsWith("sk_test_") || key.startsWith("sk_live_"))) {
+            return Optional.empty();
+        }
+        return repository.findActiveKey(Hmac.sha256HexDigest(key));
+    }
+
+    /** The secret that signs webhooks sent to a payment's own webhook_url. */
+    public String webhookSecret(String merchantId) {
+        return repository.webhookSecretEnc(merchantId).map(secretBox::open)
+                .orElseThrow(() -> new IllegalStateException("No merchant " + merchantId));
+    }
+}

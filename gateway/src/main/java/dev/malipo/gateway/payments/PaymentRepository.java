@@ -1,0 +1,149 @@
+package dev.malipo.gateway.payments;
+
+import dev.malipo.core.connector.TransactionKind;
+import dev.malipo.core.money.Money;
+import dev.malipo.core.payment.FailureReason;
+import dev.malipo.core.payment.PaymentStatus;
+import dev.malipo.gateway.merchants.Mode;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+@Repository
+public class PaymentRepository {
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final RowMapper<Payment> mapper = this::map;
+
+    PaymentRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    void insert(Payment p) {
+        jdbc.sql("""
+                        insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference,
+                          description, metadata, webhook_url, provider, provider_account_id, callback_token, created_at, updated_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(p.id(), p.merchantId(), kindName(p.kind()), p.mode().dbName(), p.status().apiName(),
+                        p.amount().amount(), p.amount().currencyCode(), p.phone(), p.network(), p.reference(),
+                        p.description(), json.writeValueAsString(p.metadata()), p.webhookUrl(), p.provider(),
+                        p.providerAccountId(), p.callbackToken(), ts(p.createdAt()), ts(p.updatedAt()))
+                .update();
+    }
+
+    public Optional<Payment> find(String id) {
+        return jdbc.sql("select * from payments where id = ?").param(id).query(mapper).optional();
+    }
+
+    public Optional<Payment> findForMerchant(String merchantId, TransactionKind kind, String id) {
+        return jdbc.sql("select * from payments where id = ? and merchant_id = ? and kind = ?")
+                .params(id, merchantId, kindName(kind)).query(mapper).optional();
+    }
+
+    public Optional<Payment> findByCallbackToken(String token) {
+        return jdbc.sql("select * from payments where callback_token = ?").param(token).query(mapper).optional();
+    }
+
+    /** Newest first; the cursor is the last row of the previous page. */
+    List<Payment> list(String merchantId, TransactionKind kind, Mode mode, PaymentStatus status, Instant createdGte,
+                       Instant createdLt, PageCursor after, int limit) {
+        StringBuilder sql = new StringBuilder("select * from payments where merchant_id = ? and kind = ? and mode = ?");
+        List<Object> params = new ArrayList<>(List.of(merchantId, kindName(kind), mode.dbName()));
+        if (status != null) {
+            sql.append(" and status = ?");
+            params.add(status.apiName());
+        }
+        if (createdGte != null) {
+            sql.append(" and created_at >= ?");
+            params.add(ts(createdGte));
+        }
+        if (createdLt != null) {
+            sql.append(" and created_at < ?");
+            params.add(ts(createdLt));
+        }
+        if (after != null) {
+            sql.append(" and (created_at < ? or (created_at = ? and id < ?))");
+            params.add(ts(after.createdAt()));
+            params.add(ts(after.createdAt()));
+            params.add(after.id());
+        }
+        sql.append(" order by created_at desc, id desc limit ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(mapper).list();
+    }
+
+    /** Records that the initiation call came back; the provider's reference is kept if it gave one. */
+    int markInitiationAnswered(String id, String providerReference, Instant now) {
+        return jdbc.sql("""
+                        update payments set initiation_answered_at = ?, updated_at = ?,
+                          provider_reference = coalesce(provider_reference, ?)
+                        where id = ? and initiation_answered_at is null""")
+                .params(ts(now), ts(now), providerReference, id).update();
+    }
+
+    public int setProviderReferenceIfMissing(String id, String providerReference, Instant now) {
+        return jdbc.sql("update payments set provider_reference = ?, updated_at = ? where id = ? and provider_reference is null")
+                .params(providerReference, ts(now), id).update();
+    }
+
+    /** The one way a status changes: conditional on the status the caller saw. */
+    int transition(String id, PaymentStatus from, PaymentStatus to, String receipt, FailureReason failure, Instant now) {
+        return jdbc.sql("""
+                        update payments set status = ?, updated_at = ?, completed_at = ?,
+                          receipt = coalesce(?, receipt),
+                          failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
+                          provider_code = ?, provider_message = ?
+                        where id = ? and status = ?""")
+                .params(to.apiName(), ts(now), to.isTerminal() ? ts(now) : null, receipt,
+                        failure == null ? null : failure.code(), failure == null ? null : failure.message(),
+                        failure == null ? null : failure.customerMessage(), failure == null ? null : failure.retryable(),
+                        failure == null ? null : failure.providerCode(), failure == null ? null : failure.providerMessage(),
+                        id, from.apiName())
+                .update();
+    }
+
+    private Payment map(ResultSet rs, int n) throws SQLException {
+        String failureCode = rs.getString("failure_code");
+        FailureReason failure = failureCode == null ? null : new FailureReason(failureCode, rs.getString("failure_message"),
+                rs.getString("failure_customer_message"), rs.getBoolean("failure_retryable"), rs.getString("provider_code"),
+                rs.getString("provider_message"));
+        String metadata = rs.getString("metadata");
+        return new Payment(rs.getString("id"), rs.getString("merchant_id"),
+                TransactionKind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), Mode.fromDb(rs.getString("mode")),
+                PaymentStatus.fromApiName(rs.getString("status")),
+                Money.of(rs.getBigDecimal("amount"), rs.getString("currency")), rs.getString("phone"),
+                rs.getString("network"), rs.getString("reference"), rs.getString("description"),
+                metadata == null ? Map.of() : json.readValue(metadata, new TypeReference<Map<String, String>>() {
+                }),
+                rs.getString("webhook_url"), rs.getString("provider"), rs.getString("provider_account_id"),
+                rs.getString("provider_reference"), rs.getString("receipt"), failure, rs.getString("callback_token"),
+                instant(rs, "initiation_answered_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                instant(rs, "completed_at"));
+    }
+
+    static String kindName(TransactionKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.malipo.gateway.payments;
+
+import dev.malipo.core.connector.CollectRequest;
+import dev.malipo.core.connector.Outcome;
+import dev.malipo.core.connector.PaymentConnector;
+import dev.malipo.core.connector.PayoutRequest;
+import dev.malipo.core.connector.TransactionKind;
+import dev.malipo.core.payment.FailureReason;
+import dev.malipo.core.payment.PaymentStatus;
+import dev.malipo.gateway.connectors.Connectors;
+import dev.malipo.gateway.connectors.ProviderAccount;
+import dev.malipo.gateway.idempotency.Idempotency;
+import dev.malipo.gateway.jobs.Jobs;
+import dev.malipo.gateway.merchants.Caller;
+import dev.malipo.gateway.support.Ids;
+import dev.malipo.gateway.support.MalipoProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Creates a payment or payout and asks the provider to start it. The row is committed before the
+ * provider is called, and the provider is called outside any transaction, so a crash at any point
+ * leaves a row that reconciliation will settle, never money moved with no record of it.
+ */
+@Service
+public class PaymentService {
+    private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
+
+    private final PaymentRepository payments;
+    private final PaymentTransitions transitions;
+    private final Connectors connectors;
+    private final CallbackUrls callbackUrls;
+    private final Jobs jobs;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
+    private final MalipoProperties properties;
+    private final Clock clock;
+
+    PaymentService(PaymentRepository payments, PaymentTransitions transitions, Connectors connectors,
+                   CallbackUrls callbackUrls, Jobs jobs, TransactionTemplate tx, ApplicationEventPublisher events,
+                   MalipoProperties properties, Clock clock) {
+        this.payments = payments;
+        this.transitions = transitions;
+        this.connectors = connectors;
+        this.callbackUrls = callbackUrls;
+        this.jobs = jobs;
+        this.tx = tx;
+        this.events = events;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The stored payment and what the provider said to its initiation. */
+    record Created(Payment payment, Outcome initiation) {
+    }
+
+    Created create(Caller caller, CreatePaymentCommand command, Idempotency.Handle idempotency) {
+        ProviderAccount account = connectors.route(caller.merchantId(), command.phone().country().name(), caller.mode());
+        PaymentConnector connector = connectors.connector(account.id());
+        String id = Ids.newId(command.kind() == TransactionKind.COLLECTION ? "pay" : "po");
+        String token = Ids.callbackToken();
+
+        CollectRequest collect = null;
+        PayoutRequest payout = null;
+        if (command.kind() == TransactionKind.COLLECTION) {
+            collect = new CollectRequest(id, command.amount(), command.phone(), command.reference(), command.description(),
+                    callbackUrls.result(token));
+            connector.validate(collect);
+        } else {
+            payout = new PayoutRequest(id, command.amount(), command.phone(), command.description(), command.reference(),
+                    callbackUrls.result(token), callbackUrls.timeout(token));
+            connector.validate(payout);
+        }
+
+        Instant now = clock.instant();
+        Payment payment = new Payment(id, caller.merchantId(), command.kind(), caller.mode(), PaymentStatus.PENDING,
+                command.amount(), command.phone().e164(), command.phone().network().name().toLowerCase(Locale.ROOT),
+                command.reference(), command.description(), command.metadata(), command.webhookUrl(), account.provider(),
+                account.id(), null, null, null, token, null, now, now, null);
+        tx.executeWithoutResult(status -> {
+            payments.insert(payment);
+            idempotency.linkResource(id);
+            jobs.schedule(Jobs.CHECK_PAYMENT, id + "#1", now.plus(properties.reconciliation().firstCheckAfter()));
+        });
+        log.info("{} {} created: {} to {} via {}", payment.objectName(), id, command.amount(), command.phone().masked(),
+                account.provider());
+
+        Outcome outcome = collect != null ? connector.collect(collect) : connector.payout(payout);
+        recordInitiation(id, outcome);
+        return new Created(payments.find(id).orElseThrow(), outcome);
+    }
+
+    /**
+     * Stores the initiation's answer and settles what it settles. Also used by reconciliation for a
+     * payment whose initiation never came back (the gateway died while waiting): that is UNKNOWN.
+     */
+    public void recordInitiation(String paymentId, Outcome outcome) {
+        tx.executeWithoutResult(status -> {
+            payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant());
+            Payment p = payments.find(paymentId).orElseThrow();
+            switch (outcome) {
+                case Outcome.Pending pending -> {
+                }
+                case Outcome.Succeeded s -> transitions.move(p, PaymentStatus.SUCCEEDED, s.receipt(), null);
+                case Outcome.Declined d -> transitions.move(p, PaymentStatus.FAILED, null, d.reason());
+                case Outcome.NotSent n -> transitions.move(p, PaymentStatus.FAILED, null, new FailureReason(
+                        "provider_unreachable", "The provider could not be reached (" + n.reason() + "); nothing was charged",
+                        "The payment service is unavailable, please try again shortly", true, null, null));
+                case Outcome.Unknown u -> transitions.move(p, PaymentStatus.UNKNOWN, null, null);
+            }
+            events.publishEvent(new InitiationAnswered(paymentId));
+        });
+        if (outcome instanceof Outcome.Unknown u) {
+            log.warn("payment {} outcome unknown after initiation ({}); reconciliation will ask the provider", paymentId, u.reason());
+        }
+    }
+}

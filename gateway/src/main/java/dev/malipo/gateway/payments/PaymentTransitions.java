@@ -1,0 +1,64 @@
+package dev.malipo.gateway.payments;
+
+import dev.malipo.core.connector.Outcome;
+import dev.malipo.core.payment.FailureReason;
+import dev.malipo.core.payment.PaymentStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Clock;
+
+/**
+ * Every status change goes through here: a conditional UPDATE on the status the caller saw, and on
+ * success one {@link PaymentStatusChanged} in the same transaction. A duplicate (a second callback,
+ * a racing status check) finds the status already moved, updates nothing and emits nothing.
+ */
+@Service
+public class PaymentTransitions {
+    private static final Logger log = LoggerFactory.getLogger(PaymentTransitions.class);
+
+    private final PaymentRepository payments;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    PaymentTransitions(PaymentRepository payments, ApplicationEventPublisher events, Clock clock) {
+        this.payments = payments;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** @return true when this call moved the payment (and emitted its event) */
+    @Transactional
+    public boolean move(Payment seen, PaymentStatus to, String receipt, FailureReason failure) {
+        if (!seen.status().canMoveTo(to)) {
+            return false;
+        }
+        int updated = payments.transition(seen.id(), seen.status(), to, receipt, failure, clock.instant());
+        if (updated == 0) {
+            log.debug("payment {} no longer {}; {} not applied", seen.id(), seen.status(), to);
+            return false;
+        }
+        Payment now = payments.find(seen.id()).orElseThrow();
+        events.publishEvent(new PaymentStatusChanged(now, PaymentView.of(now)));
+        log.info("payment {} {} -> {}{}", seen.id(), seen.status(), to, failure == null ? "" : " (" + failure.code() + ")");
+        return true;
+    }
+
+    /**
+     * Applies a definite answer from the provider (a status query, or a trusted callback):
+     * succeeded and declined settle the payment; pending, unknown and not-sent change nothing.
+     */
+    @Transactional
+    public boolean applyDefinite(Payment seen, Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Succeeded s -> move(seen, PaymentStatus.SUCCEEDED, s.receipt(), null);
+            case Outcome.Declined d -> move(seen, PaymentStatus.FAILED, null, d.reason());
+            case Outcome.Pending p -> false;
+            case Outcome.Unknown u -> false;
+            case Outcome.NotSent n -> false;
+        };
+    }
+}

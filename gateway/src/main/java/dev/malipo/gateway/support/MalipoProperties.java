@@ -1,0 +1,86 @@
+package dev.malipo.gateway.support;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every Malipo setting, bound from {@code malipo.*} properties or MALIPO_* environment variables.
+ *
+ * @param publicBaseUrl the URL providers use to reach this gateway (callback URLs are built on it)
+ */
+@ConfigurationProperties("malipo")
+public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks callbacks, Webhooks webhooks,
+                               Reconciliation reconciliation, Jobs jobs, Routing routing, Connectors connectors) {
+
+    public MalipoProperties {
+        security = security == null ? new Security(null, null) : security;
+        callbacks = callbacks == null ? new Callbacks(null, 0, false) : callbacks;
+        webhooks = webhooks == null ? new Webhooks(null, null, 0) : webhooks;
+        reconciliation = reconciliation == null ? new Reconciliation(null, null, null) : reconciliation;
+        jobs = jobs == null ? new Jobs(null, 0) : jobs;
+        routing = routing == null ? new Routing(null) : routing;
+        connectors = connectors == null ? new Connectors(null, null) : connectors;
+    }
+
+    /** @param encryptionKey Base64 of 32 bytes; seals provider credentials and webhook secrets at rest */
+    public record Security(String encryptionKey, String adminToken) {
+    }
+
+    /**
+     * @param allowedCidrs source addresses allowed to post provider callbacks; empty allows all
+     * @param maxBodyBytes callbacks larger than this are refused (413)
+     */
+    public record Callbacks(List<String> allowedCidrs, int maxBodyBytes, boolean trustForwardedFor) {
+        public Callbacks {
+            allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+            maxBodyBytes = maxBodyBytes <= 0 ? 1_048_576 : maxBodyBytes;
+        }
+    }
+
+    /** Merchant webhook delivery: per-attempt timeout, first retry delay (doubling), attempts in all. */
+    public record Webhooks(Duration timeout, Duration firstRetryDelay, int maxAttempts) {
+        public Webhooks {
+            timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+            firstRetryDelay = firstRetryDelay == null ? Duration.ofSeconds(30) : firstRetryDelay;
+            maxAttempts = maxAttempts <= 0 ? 12 : maxAttempts;
+        }
+    }
+
+    /**
+     * @param firstCheckAfter  a payment still pending this long after creation is checked with the provider
+     * @param expireAfter      a collection still pending (per the provider) this long after creation expires
+     * @param maxCheckInterval checks back off (×4 each time) up to this interval
+     */
+    public record Reconciliation(Duration firstCheckAfter, Duration expireAfter, Duration maxCheckInterval) {
+        public Reconciliation {
+            firstCheckAfter = firstCheckAfter == null ? Duration.ofSeconds(90) : firstCheckAfter;
+            expireAfter = expireAfter == null ? Duration.ofMinutes(10) : expireAfter;
+            maxCheckInterval = maxCheckInterval == null ? Duration.ofHours(24) : maxCheckInterval;
+        }
+    }
+
+    public record Jobs(Duration pollingInterval, int threads) {
+        public Jobs {
+            pollingInterval = pollingInterval == null ? Duration.ofSeconds(1) : pollingInterval;
+            threads = threads <= 0 ? 10 : threads;
+        }
+    }
+
+    /** @param providers which provider serves each country, e.g. KE → mpesa */
+    public record Routing(Map<String, String> providers) {
+        public Routing {
+            providers = providers == null || providers.isEmpty() ? Map.of("KE", "mpesa") : Map.copyOf(providers);
+        }
+    }
+
+    public record Connectors(Duration connectTimeout, Duration requestTimeout) {
+        public Connectors {
+            connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
+            requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
+        }
+    }
+}
