@@ -48,6 +48,29 @@ public class MerchantService {
         return key;
     }
 
+    /**
+     * Dev mode only: makes a known key (printed in the README) belong to the demo merchant, so the
+     * curl walk-through works on every start. Never used with live keys.
+     */
+    @Transactional
+    public String ensureDemoMerchant(String name, String testKey) {
+        if (!testKey.startsWith("sk_test_")) {
+            throw new IllegalArgumentException("The demo key must be a test key");
+        }
+        Optional<Caller> existing = authenticate(testKey);
+        if (existing.isPresent()) {
+            return existing.get().merchantId();
+        }
+        String merchantId = repository.findMerchantIdByName(name).orElseGet(() -> {
+            String id = Ids.newId("mer");
+            repository.insertMerchant(id, name, secretBox.seal(Ids.secret("whsec")), clock.instant());
+            return id;
+        });
+        repository.insertKey(Ids.newId("key"), merchantId, Hmac.sha256HexDigest(testKey), Mode.TEST,
+                testKey.substring(testKey.length() - 4), clock.instant());
+        return merchantId;
+    }
+
     public Optional<Caller> authenticate(String key) {
         if (key == null || !(key.startsWith("sk_test_") || key.startsWith("sk_live_"))) {
             return Optional.empty();
