@@ -43,15 +43,16 @@ class JdbcTokenCache implements TokenCache {
         if (current.isPresent() && current.get().expiresAt().isAfter(validUntilAtLeast)) {
             return current.get();
         }
+        // The row must exist before it can be locked; inserting it outside the locking transaction
+        // keeps a lost insert race from aborting that transaction (PostgreSQL aborts on any error).
+        try {
+            jdbc.sql("insert into provider_tokens (cache_key) select ? where not exists (select 1 from provider_tokens where cache_key = ?)")
+                    .params(key, key).update();
+        } catch (org.springframework.dao.DuplicateKeyException ignored) {
+            // another caller inserted it first
+        }
         return tx.execute(status -> {
-            // Make sure the row exists, then lock it: concurrent fetchers queue here.
-            if (jdbc.sql("update provider_tokens set cache_key = cache_key where cache_key = ?").param(key).update() == 0) {
-                try {
-                    jdbc.sql("insert into provider_tokens (cache_key) values (?)").param(key).update();
-                } catch (org.springframework.dao.DuplicateKeyException ignored) {
-                    // another instance inserted it first; the lock below serializes us
-                }
-            }
+            // Concurrent fetchers queue on this row lock; the first one fetches, the others read its token.
             jdbc.sql("select cache_key from provider_tokens where cache_key = ? for update").param(key).query(String.class).single();
             Optional<Token> locked = get(key);
             if (locked.isPresent() && locked.get().expiresAt().isAfter(validUntilAtLeast)) {
