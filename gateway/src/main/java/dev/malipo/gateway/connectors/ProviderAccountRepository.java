@@ -27,7 +27,7 @@ class ProviderAccountRepository {
                         insert into provider_accounts (id, merchant_id, provider, country, mode, base_url, settings_enc, created_at)
                         values (?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(a.id(), a.merchantId(), a.provider(), a.country(), a.mode().dbName(), a.baseUrl().toString(),
-                        settingsEnc, now)
+                        settingsEnc, java.sql.Timestamp.from(now))
                 .update();
     }
 

@@ -16,12 +16,12 @@ public class MerchantRepository {
 
     void insertMerchant(String id, String name, String webhookSecretEnc, Instant now) {
         jdbc.sql("insert into merchants (id, name, webhook_secret_enc, created_at) values (?, ?, ?, ?)")
-                .params(id, name, webhookSecretEnc, now).update();
+                .params(id, name, webhookSecretEnc, java.sql.Timestamp.from(now)).update();
     }
 
     void insertKey(String id, String merchantId, String keyHash, Mode mode, String last4, Instant now) {
         jdbc.sql("insert into api_keys (id, merchant_id, key_hash, mode, last4, created_at) values (?, ?, ?, ?, ?, ?)")
-                .params(id, merchantId, keyHash, mode.dbName(), last4, now).update();
+                .params(id, merchantId, keyHash, mode.dbName(), last4, java.sql.Timestamp.from(now)).update();
     }
 
     Optional<Caller> findActiveKey(String keyHash) {

@@ -1,0 +1,96 @@
+package dev.malipo.gateway.payments;
+
+import dev.malipo.core.payment.FailureReason;
+import dev.malipo.core.payment.PaymentStatus;
+import dev.malipo.gateway.merchants.MerchantService;
+import dev.malipo.gateway.support.PostgresTestBase;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The state machine on a real database: racing writers, one winner, one event; terminal is final. */
+class PaymentTransitionsTest extends PostgresTestBase {
+    @Autowired
+    PaymentTransitions transitions;
+    @Autowired
+    PaymentRepository payments;
+    @Autowired
+    MerchantService merchants;
+    @Autowired
+    JdbcClient jdbc;
+
+    private String newPayment(String status) {
+        String merchant = merchants.create("Transitions " + System.nanoTime()).merchantId();
+        String account = "pa_" + System.nanoTime();
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.sql("insert into provider_accounts (id, merchant_id, provider, country, mode, base_url, settings_enc, created_at) values (?,?,?,?,?,?,?,?)")
+                .params(account, merchant, "mpesa", "KE", "test", "http://127.0.0.1:1", "v1:unused", now).update();
+        String id = "pay_" + System.nanoTime();
+        jdbc.sql("""
+                        insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, provider,
+                          provider_account_id, callback_token, created_at, updated_at)
+                        values (?, ?, 'collection', 'test', ?, 100, 'KES', '+254708374149', 'safaricom', 'mpesa', ?, ?, ?, ?)""")
+                .params(id, merchant, status, account, Long.toHexString(System.nanoTime()) + "0123456789abcdef", now, now).update();
+        return id;
+    }
+
+    @Test
+    void racingSettlementsProduceOneWinnerAndOneEvent() throws Exception {
+        String id = newPayment("pending");
+        Payment seen = payments.find(id).orElseThrow();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 16; i++) {
+                boolean succeed = i % 2 == 0;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return succeed ? transitions.move(seen, PaymentStatus.SUCCEEDED, "RCPT123", null)
+                            : transitions.move(seen, PaymentStatus.FAILED, null, FailureReason.of("x", "y", false));
+                }));
+            }
+            go.countDown();
+            long winners = 0;
+            for (Future<Boolean> f : results) if (f.get()) winners++;
+            assertThat(winners).isEqualTo(1);
+        }
+        Payment after = payments.find(id).orElseThrow();
+        assertThat(after.status().isTerminal()).isTrue();
+        assertThat(jdbc.sql("select count(*) from payment_events where payment_id = ?").param(id).query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void terminalStatesAreFinalAndUnknownIsNotExpiredByATimer() {
+        String id = newPayment("succeeded");
+        Payment done = payments.find(id).orElseThrow();
+        assertThat(transitions.move(done, PaymentStatus.FAILED, null, FailureReason.of("x", "y", false))).isFalse();
+        assertThat(payments.find(id).orElseThrow().status()).isEqualTo(PaymentStatus.SUCCEEDED);
+
+        String unknownId = newPayment("unknown");
+        Payment unknown = payments.find(unknownId).orElseThrow();
+        assertThat(transitions.move(unknown, PaymentStatus.EXPIRED, null, null)).isFalse();
+        assertThat(transitions.move(unknown, PaymentStatus.SUCCEEDED, "R1", null)).isTrue();
+    }
+
+    @Test
+    void aStaleViewChangesNothing() {
+        String id = newPayment("pending");
+        Payment stale = payments.find(id).orElseThrow();
+        assertThat(transitions.move(stale, PaymentStatus.UNKNOWN, null, null)).isTrue();
+        // Someone saw it pending before; their move must not apply to the now-unknown payment.
+        assertThat(transitions.move(stale, PaymentStatus.EXPIRED, null, null)).isFalse();
+        assertThat(payments.find(id).orElseThrow().status()).isEqualTo(PaymentStatus.UNKNOWN);
+    }
+}
