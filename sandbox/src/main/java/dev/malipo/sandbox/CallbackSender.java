@@ -1,0 +1,32 @@
+package dev.malipo.sandbox;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Posts a provider callback the way providers do: once, 10 s timeout, no retry. */
+public final class CallbackSender {
+    private static final System.Logger log = System.getLogger(CallbackSender.class.getName());
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    /** @return the HTTP status, or -1 when the receiver could not be reached */
+    public int post(URI url, String json) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            log.log(System.Logger.Level.DEBUG, "callback to {0}: HTTP {1}", url.getPath(), status);
+            return status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (Exception e) {
+            log.log(System.Logger.Level.INFO, "callback to {0} failed: {1}", url.getPath(), e.toString());
+            return -1;
+        }
+    }
+}

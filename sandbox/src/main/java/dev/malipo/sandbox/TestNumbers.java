@@ -1,0 +1,38 @@
+package dev.malipo.sandbox;
+
+import java.util.Map;
+
+/**
+ * The one test-number table every emulator honours: the last three digits of the customer's
+ * number decide what the customer does; any other ending approves.
+ */
+public final class TestNumbers {
+    public static final Map<String, Behaviour> TABLE = Map.ofEntries(
+            Map.entry("001", Behaviour.DECLINE),
+            Map.entry("002", Behaviour.INSUFFICIENT_FUNDS),
+            Map.entry("003", Behaviour.WRONG_PIN),
+            Map.entry("004", Behaviour.NO_ANSWER),
+            Map.entry("005", Behaviour.DUPLICATE_CALLBACK),
+            Map.entry("006", Behaviour.NO_CALLBACK),
+            Map.entry("007", Behaviour.PROVIDER_ERROR),
+            Map.entry("008", Behaviour.TIMEOUT_AFTER_ACCEPT),
+            Map.entry("009", Behaviour.SLOW_APPROVE),
+            Map.entry("010", Behaviour.INVALID_SUBSCRIBER));
+
+    private TestNumbers() {
+    }
+
+    public static Behaviour behaviourOf(String phone) {
+        String digits = phone == null ? "" : phone.replaceAll("\\D", "");
+        if (digits.length() < 3) return Behaviour.APPROVE;
+        return TABLE.getOrDefault(digits.substring(digits.length() - 3), Behaviour.APPROVE);
+    }
+
+    /** For banners and docs: "001 DECLINE, 002 …". */
+    public static String describe() {
+        StringBuilder sb = new StringBuilder();
+        TABLE.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> sb.append("  …").append(e.getKey()).append("  ").append(e.getValue()).append('\n'));
+        return sb.append("  other APPROVE\n").toString();
+    }
+}
