@@ -35,7 +35,9 @@ public interface PaymentConnector {
     /**
      * Verifies (where the provider signs) and normalizes a callback body.
      *
-     * @param headers header names in lower case
+     * @param headers header names in lower case; the gateway adds {@code x-malipo-callback-channel}
+     *                with "result" or "timeout": which of the two URLs it gave the provider was called
+     *                (Daraja B2C posts a queue timeout to the QueueTimeOutURL)
      */
     CallbackEvent parseCallback(Map<String, List<String>> headers, byte[] body) throws CallbackRejectedException;
 }
