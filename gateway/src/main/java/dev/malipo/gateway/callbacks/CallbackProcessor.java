@@ -93,7 +93,7 @@ class CallbackProcessor {
         PaymentConnector connector = connectors.connector(payment.providerAccountId());
         CallbackEvent event;
         try {
-            event = connector.parseCallback(headers(cb.headers()), cb.body().getBytes(StandardCharsets.UTF_8));
+            event = connector.parseCallback(headers(cb.headers(), cb.channel()), cb.body().getBytes(StandardCharsets.UTF_8));
         } catch (CallbackRejectedException e) {
             callbacks.finish(callbackId, "rejected", null, truncate(e.getMessage()), clock.instant());
             log.warn("callback {} for {} rejected: {}", callbackId, payment.id(), e.getMessage());
@@ -166,10 +166,19 @@ class CallbackProcessor {
         }
     }
 
-    private Map<String, List<String>> headers(String stored) {
-        return json.readValue(stored, new TypeReference<Map<String, List<String>>>() {
-        });
+    /**
+     * The stored headers, plus {@value #CHANNEL_HEADER}: "result" or "timeout" (which of the two
+     * URLs the provider called), since some providers (Daraja B2C) send a queue timeout to its own URL.
+     */
+    private Map<String, List<String>> headers(String stored, String channel) {
+        Map<String, List<String>> headers = new java.util.HashMap<>(json.readValue(stored,
+                new TypeReference<Map<String, List<String>>>() {
+                }));
+        headers.put(CHANNEL_HEADER, List.of(channel));
+        return headers;
     }
+
+    static final String CHANNEL_HEADER = "x-malipo-callback-channel";
 
     private static String truncate(String s) {
         return s == null ? null : s.length() > 480 ? s.substring(0, 480) : s;

@@ -1,6 +1,5 @@
 package dev.malipo.gateway.support;
 
-import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -11,8 +10,9 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
 /**
- * A gateway on its own PostgreSQL schema and a port known before start-up (the callback URLs
- * handed to providers must name it).
+ * A gateway on a PostgreSQL schema of its own and a port known before start-up (the callback URLs
+ * handed to providers must name it). All subclasses share one application context (Spring caches
+ * it) and so one schema, dropped when the test JVM exits; each test makes its own merchant.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @ActiveProfiles("test")
@@ -22,23 +22,19 @@ public abstract class PostgresTestBase {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry r) {
-        if (db == null) {
-            db = TestDatabase.postgres();
-            port = freePort();
+        synchronized (PostgresTestBase.class) {
+            if (db == null) {
+                db = TestDatabase.postgres();
+                port = freePort();
+                TestDatabase created = db;
+                Runtime.getRuntime().addShutdownHook(new Thread(created::close));
+            }
         }
         r.add("spring.datasource.url", db::url);
         r.add("spring.datasource.username", db::user);
         r.add("spring.datasource.password", db::password);
         r.add("server.port", () -> port);
         r.add("malipo.public-base-url", () -> "http://127.0.0.1:" + port);
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        if (db != null) {
-            db.close();
-            db = null;
-        }
     }
 
     public static int freePort() {
