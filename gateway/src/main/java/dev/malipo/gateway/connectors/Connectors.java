@@ -8,6 +8,7 @@ import dev.malipo.gateway.merchants.Mode;
 import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.MalipoProperties;
 import dev.malipo.gateway.support.SecretBox;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
@@ -37,9 +38,11 @@ public class Connectors {
     private final JsonMapper json;
     private final MalipoProperties properties;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     Connectors(ProviderAccountRepository accounts, JdbcTokenCache tokenCache, SecretBox secretBox, JsonMapper json,
-               MalipoProperties properties, Clock clock) {
+               MalipoProperties properties, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
         this.accounts = accounts;
         this.tokenCache = tokenCache;
         this.secretBox = secretBox;
@@ -77,7 +80,7 @@ public class Connectors {
             });
             ConnectorConfig config = new ConnectorConfig(id, account.baseUrl(), settings,
                     properties.connectors().connectTimeout(), properties.connectors().requestTimeout(), clock, tokenCache);
-            return factories.get(account.provider()).create(config);
+            return new MeteredConnector(factories.get(account.provider()).create(config), meters);
         });
     }
 

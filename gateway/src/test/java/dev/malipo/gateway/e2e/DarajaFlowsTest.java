@@ -239,6 +239,17 @@ class DarajaFlowsTest extends PostgresTestBase {
         assertThat(api.get("/v1/payments?status=succeeded&created_gte=2100-01-01T00:00:00Z").json().get("data")).isEmpty();
     }
 
+    @Test
+    void metricsShowProviderLatencyAndBacklogs() {
+        String id = pay("254708374151", "100").text("id");
+        receiver.await(id, r -> r.type().equals("payment.succeeded"), WAIT);
+        String metrics = api.withKey(null).get("/actuator/prometheus").body();
+        assertThat(metrics).contains("malipo_provider_requests_seconds_count{")
+                .containsPattern("malipo_provider_requests_seconds_count\\{[^}]*operation=\"collect\"[^}]*provider=\"mpesa\"")
+                .contains("malipo_webhooks_backlog")
+                .contains("malipo_jobs_due{");
+    }
+
     private void awaitCallbacksDone(String paymentId, int expected) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
