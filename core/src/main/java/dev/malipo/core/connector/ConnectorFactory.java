@@ -11,4 +11,12 @@ public interface ConnectorFactory {
     String provider();
 
     PaymentConnector create(ConnectorConfig config);
+
+    /**
+     * Hosts where this provider moves real money. Test-mode accounts may not point at them, so a
+     * test key can never charge anyone.
+     */
+    default java.util.Set<String> liveHosts() {
+        return java.util.Set.of();
+    }
 }

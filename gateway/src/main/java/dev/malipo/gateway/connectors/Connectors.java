@@ -58,8 +58,17 @@ public class Connectors {
         return factories.keySet();
     }
 
-    /** The account that serves this merchant's payments in {@code country} for the key's mode. */
-    public ProviderAccount route(String merchantId, String country, Mode mode) {
+    /**
+     * The account that serves this merchant's payments in {@code country} for the key's mode: the
+     * one the merchant named (a merchant may hold several short codes or tills), else the first.
+     */
+    public ProviderAccount route(String merchantId, String country, Mode mode, String requestedAccountId) {
+        if (requestedAccountId != null) {
+            return accounts.find(requestedAccountId)
+                    .filter(a -> a.merchantId().equals(merchantId) && a.mode() == mode && a.country().equals(country))
+                    .orElseThrow(() -> new ApiException.InvalidRequest("invalid_provider_account", "provider_account",
+                            "No " + mode.dbName() + " provider account " + requestedAccountId + " serves " + country + " numbers"));
+        }
         String provider = properties.routing().providers().get(country);
         if (provider == null || !factories.containsKey(provider)) {
             throw new ApiException.InvalidRequest("country_not_supported", "phone",
@@ -91,6 +100,14 @@ public class Connectors {
         if (factory == null) {
             throw new ApiException.InvalidRequest("unknown_provider", "provider", "Unknown provider '" + provider
                     + "'; known: " + factories.keySet());
+        }
+        String host = baseUrl.getHost() == null ? "" : baseUrl.getHost().toLowerCase(java.util.Locale.ROOT);
+        if (mode == Mode.TEST && factory.liveHosts().contains(host)) {
+            throw new ApiException.InvalidRequest("live_url_with_test_key", "base_url",
+                    "A test key cannot add an account on " + host + ", where real money moves; use a live key");
+        }
+        if (mode == Mode.LIVE && !"https".equalsIgnoreCase(baseUrl.getScheme())) {
+            throw new ApiException.InvalidRequest("insecure_url", "base_url", "Live provider accounts must use https");
         }
         ProviderAccount account = new ProviderAccount(Ids.newId("pa"), merchantId, provider, country, mode, baseUrl);
         // Building a connector checks the settings now rather than at the first payment.

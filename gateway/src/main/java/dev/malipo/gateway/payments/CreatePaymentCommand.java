@@ -8,5 +8,5 @@ import java.util.Map;
 
 /** A validated request to collect (or pay out) money. */
 record CreatePaymentCommand(TransactionKind kind, Money amount, Msisdn phone, String reference, String description,
-                            Map<String, String> metadata, String webhookUrl) {
+                            Map<String, String> metadata, String webhookUrl, String providerAccount) {
 }

@@ -62,7 +62,8 @@ public class PaymentService {
     }
 
     Created create(Caller caller, CreatePaymentCommand command, Idempotency.Handle idempotency) {
-        ProviderAccount account = connectors.route(caller.merchantId(), command.phone().country().name(), caller.mode());
+        ProviderAccount account = connectors.route(caller.merchantId(), command.phone().country().name(), caller.mode(),
+                command.providerAccount());
         PaymentConnector connector = connectors.connector(account.id());
         String id = Ids.newId(command.kind() == TransactionKind.COLLECTION ? "pay" : "po");
         String token = Ids.callbackToken();

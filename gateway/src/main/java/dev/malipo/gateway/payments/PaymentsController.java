@@ -35,7 +35,7 @@ import java.util.Set;
 @RestController
 class PaymentsController {
     private static final Set<String> FIELDS = Set.of("amount", "currency", "phone", "reference", "description", "metadata",
-            "webhook_url");
+            "webhook_url", "provider_account");
 
     private final PaymentService service;
     private final PaymentRepository payments;
@@ -138,7 +138,8 @@ class PaymentsController {
         if (webhookUrl != null) {
             validateUrl(webhookUrl);
         }
-        return new CreatePaymentCommand(kind, amount, phone, reference, description, metadata, webhookUrl);
+        String providerAccount = body.string("provider_account", false, 40);
+        return new CreatePaymentCommand(kind, amount, phone, reference, description, metadata, webhookUrl, providerAccount);
     }
 
     private static void validateUrl(String url) {

@@ -195,7 +195,7 @@ class DarajaFlowsTest extends PostgresTestBase {
 
     @Test
     void webhookIsRetriedAfterTheReceiverFailsTwiceAndEveryAttemptIsRecorded() {
-        receiver.failNext(2);
+        receiver.failNext(2, "+254708374150");
         String id = pay("254708374150", "100").text("id");
         receiver.await(id, r -> r.type().equals("payment.succeeded"), WAIT);
         List<Boolean> attempts = jdbc.sql("""
@@ -240,6 +240,42 @@ class DarajaFlowsTest extends PostgresTestBase {
     }
 
     @Test
+    void aTestKeyCannotReachLiveMoneyAndAMerchantMayChooseAmongItsAccounts() {
+        ApiClient.Response live = api.post("/v1/provider_accounts",
+                sandbox.providerAccountJson().replace(sandbox.baseUrl().toString(), "https://api.safaricom.co.ke"), null);
+        assertThat(live.status()).isEqualTo(422);
+        assertThat(live.text("code")).isEqualTo("live_url_with_test_key");
+
+        String second = api.post("/v1/provider_accounts", sandbox.providerAccountJson(), null).text("id");
+        ApiClient.Response r = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374152\","
+                + "\"provider_account\":\"" + second + "\"}", UUID.randomUUID().toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.text("provider_account")).isEqualTo(second);
+        ApiClient.Response foreign = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374152\","
+                + "\"provider_account\":\"pa_not_mine\"}", UUID.randomUUID().toString());
+        assertThat(foreign.status()).isEqualTo(422);
+        assertThat(foreign.text("field")).isEqualTo("provider_account");
+    }
+
+    @Test
+    void callbackEndpointRefusesStrangersAndOversizedBodiesAndStoresGarbageHarmlessly() {
+        ApiClient raw = api.withKey(null);
+        assertThat(raw.post("/callbacks/0123456789abcdef0123456789abcdef", "{}", null).status()).isEqualTo(404);
+        assertThat(raw.post("/callbacks/not-a-token", "{}", null).status()).isEqualTo(404);
+
+        ApiClient.Response created = pay("254708374006", "100");
+        String id = created.text("id");
+        String token = jdbc.sql("select callback_token from payments where id = ?").param(id).query(String.class).single();
+        assertThat(token).matches("[0-9a-f]{32}");
+        assertThat(raw.post("/callbacks/" + token, "x".repeat(1_048_577), null).status()).isEqualTo(413);
+        assertThat(raw.post("/callbacks/" + token, "{\"hello\":\"world\"}", null).status()).isEqualTo(200);
+        awaitTrue("garbage callback rejected", () -> "rejected".equals(
+                jdbc.sql("select status from provider_callbacks where payment_id = ?").param(id).query(String.class).single()));
+        assertThat(jdbc.sql("select count(*) from payment_events where payment_id = ? and type = 'payment.failed'")
+                .param(id).query(Long.class).single()).isZero();
+    }
+
+    @Test
     void metricsShowProviderLatencyAndBacklogs() {
         String id = pay("254708374151", "100").text("id");
         receiver.await(id, r -> r.type().equals("payment.succeeded"), WAIT);
@@ -251,18 +287,23 @@ class DarajaFlowsTest extends PostgresTestBase {
     }
 
     private void awaitCallbacksDone(String paymentId, int expected) {
+        awaitTrue("callbacks for " + paymentId + " processed", () -> jdbc.sql(
+                        "select count(*) from provider_callbacks where payment_id = ? and status in ('processed', 'duplicate')")
+                .param(paymentId).query(Long.class).single() >= expected);
+    }
+
+    /** Polls an asynchronous outcome (not a timer): bounded by WAIT. */
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            long done = jdbc.sql("select count(*) from provider_callbacks where payment_id = ? and status in ('processed', 'duplicate')")
-                    .param(paymentId).query(Long.class).single();
-            if (done >= expected) return;
+            if (condition.getAsBoolean()) return;
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
-        throw new AssertionError("callbacks for " + paymentId + " not processed in time");
+        throw new AssertionError(what + ": not within " + WAIT);
     }
 }

@@ -30,6 +30,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private volatile String failOnlyPhone;
     private final AtomicInteger requests = new AtomicInteger();
     private volatile String secret;
 
@@ -39,7 +40,10 @@ public final class WebhookReceiver implements AutoCloseable {
         server.createContext("/hooks", ex -> {
             requests.incrementAndGet();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            JsonNode parsed = JSON.readTree(body);
+            boolean targeted = failOnlyPhone == null
+                    || failOnlyPhone.equals(parsed.path("data").path("object").path("phone").asString(""));
+            if (targeted && failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 ex.sendResponseHeaders(500, -1);
                 ex.close();
                 return;
@@ -63,7 +67,9 @@ public final class WebhookReceiver implements AutoCloseable {
         this.secret = secret;
     }
 
-    public void failNext(int n) {
+    /** The next {@code n} deliveries about payments to {@code phone} (E.164) are answered 500. */
+    public void failNext(int n, String phone) {
+        failOnlyPhone = phone;
         failuresLeft.set(n);
     }
 

@@ -12,6 +12,11 @@ public final class MpesaConnectorFactory implements ConnectorFactory {
     }
 
     @Override
+    public java.util.Set<String> liveHosts() {
+        return java.util.Set.of("api.safaricom.co.ke");
+    }
+
+    @Override
     public PaymentConnector create(ConnectorConfig config) {
         return new MpesaConnector(config);
     }
