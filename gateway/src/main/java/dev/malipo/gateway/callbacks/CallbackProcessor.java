@@ -10,6 +10,7 @@ import dev.malipo.core.connector.StatusQuery;
 import dev.malipo.core.payment.PaymentStatus;
 import dev.malipo.gateway.connectors.Connectors;
 import dev.malipo.gateway.jobs.Jobs;
+import dev.malipo.gateway.payments.CallbackUrls;
 import dev.malipo.gateway.payments.InitiationAnswered;
 import dev.malipo.gateway.payments.Payment;
 import dev.malipo.gateway.payments.PaymentRepository;
@@ -48,8 +49,9 @@ class CallbackProcessor {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
+    private final CallbackUrls callbackUrls;
 
-    CallbackProcessor(CallbackRepository callbacks, PaymentRepository payments, PaymentTransitions transitions,
+    CallbackProcessor(CallbackUrls callbackUrls, CallbackRepository callbacks, PaymentRepository payments, PaymentTransitions transitions,
                       Connectors connectors, Jobs jobs, TransactionTemplate tx, JsonMapper json, Clock clock) {
         this.callbacks = callbacks;
         this.payments = payments;
@@ -59,6 +61,7 @@ class CallbackProcessor {
         this.tx = tx;
         this.json = json;
         this.clock = clock;
+        this.callbackUrls = callbackUrls;
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -128,7 +131,7 @@ class CallbackProcessor {
         if (!settles) {
             return false;
         }
-        if (payment.status() == PaymentStatus.UNKNOWN) {
+        if (payment.status() == PaymentStatus.UNKNOWN && event.confirmBeforeTrusting()) {
             return confirmWithProvider(payment, outcome);
         }
         Payment seen = payment;
@@ -138,7 +141,8 @@ class CallbackProcessor {
     /** UNKNOWN is settled only by asking the provider; the callback's receipt is kept if the answer agrees. */
     private boolean confirmWithProvider(Payment payment, Outcome fromCallback) {
         Outcome answer = connectors.connector(payment.providerAccountId())
-                .queryStatus(new StatusQuery(payment.kind(), payment.id(), payment.providerReference()));
+                .queryStatus(new StatusQuery(payment.kind(), payment.id(), payment.providerReference(),
+                        callbackUrls.result(payment.callbackToken())));
         if (answer instanceof Outcome.Succeeded s && s.receipt() == null && fromCallback instanceof Outcome.Succeeded c) {
             answer = new Outcome.Succeeded(s.providerReference(), c.receipt(), c.details());
         }

@@ -8,6 +8,7 @@ import dev.malipo.core.connector.TransactionKind;
 import dev.malipo.core.payment.PaymentStatus;
 import dev.malipo.gateway.connectors.Connectors;
 import dev.malipo.gateway.jobs.Jobs;
+import dev.malipo.gateway.payments.CallbackUrls;
 import dev.malipo.gateway.payments.Payment;
 import dev.malipo.gateway.payments.PaymentRepository;
 import dev.malipo.gateway.payments.PaymentService;
@@ -42,8 +43,9 @@ class PaymentChecker {
     private final MalipoProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final CallbackUrls callbackUrls;
 
-    PaymentChecker(PaymentRepository payments, PaymentTransitions transitions, PaymentService paymentService,
+    PaymentChecker(CallbackUrls callbackUrls, PaymentRepository payments, PaymentTransitions transitions, PaymentService paymentService,
                    Connectors connectors, Jobs jobs, MalipoProperties properties, Clock clock, MeterRegistry meters) {
         this.payments = payments;
         this.transitions = transitions;
@@ -53,6 +55,7 @@ class PaymentChecker {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.callbackUrls = callbackUrls;
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -91,7 +94,7 @@ class PaymentChecker {
             }
         }
         Outcome answer = connectors.connector(p.providerAccountId())
-                .queryStatus(new StatusQuery(p.kind(), p.id(), p.providerReference()));
+                .queryStatus(new StatusQuery(p.kind(), p.id(), p.providerReference(), callbackUrls.result(p.callbackToken())));
         meters.counter("malipo.reconciliation.checks", "provider", p.provider(), "answer",
                 answer.getClass().getSimpleName().toLowerCase()).increment();
         if (transitions.applyDefinite(p, answer)) {

@@ -222,6 +222,17 @@ class DarajaFlowsTest extends PostgresTestBase {
                 .isEqualTo("insufficient_funds");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "payout to {0} is settled through Daraja's Transaction Status API")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"254708374006", "254708374008"})
+    void payoutsWithoutAnAnswerAreSettledByTheStatusQuery(String phone) {
+        ApiClient.Response r = api.post("/v1/payouts", "{\"amount\":\"250\",\"currency\":\"KES\",\"phone\":\"" + phone + "\"}",
+                UUID.randomUUID().toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String id = r.text("id");
+        receiver.await(id, h -> h.type().equals("payout.succeeded"), WAIT);
+        assertThat(api.get("/v1/payouts/" + id).text("receipt")).isNotBlank();
+    }
+
     @Test
     void listsArePaginatedNewestFirstAndFilteredByStatus() {
         List<String> ids = new ArrayList<>();

@@ -118,7 +118,62 @@ final class B2cPayments {
         result.put("ReferenceData", Map.of("ReferenceItem", Map.of("Key", "QueueTimeoutURL", "Value", p.timeoutUrl().toString())));
         p.state().put("state", "done");
         p.state().put("result_code", code);
+        p.state().put("transaction_id", transactionId);
         emulator.deliver(p.resultUrl(), Map.of("Result", result), deliveries);
+    }
+
+    /**
+     * Transaction Status: accepts at once, then posts what it knows about the original payout
+     * (named by OriginalConversationID, or by TransactionID) to the query's ResultURL.
+     */
+    Map<String, Object> status(DarajaRequest r) {
+        r.required("Initiator");
+        r.required("SecurityCredential");
+        if (!"TransactionStatusQuery".equals(r.required("CommandID"))) throw DarajaError.invalid("CommandID");
+        URI resultUrl = r.callbackUrl("ResultURL", config.requireHttpsCallbacks());
+        String queryId = r.text("OriginatorConversationID");
+        if (queryId == null || queryId.isBlank()) queryId = emulator.randomHex(16);
+        String originalId = r.text("OriginalConversationID");
+        String transactionId = r.text("TransactionID");
+        Payout original = originalId == null ? null : payouts.get(originalId);
+        if (original == null && transactionId != null && !transactionId.isBlank()) {
+            original = payouts.values().stream().filter(p -> transactionId.equals(p.state().get("transaction_id"))).findFirst().orElse(null);
+        }
+        String conversationId = "AG_" + DAY.format(config.clock().instant().atZone(StkPushes.NAIROBI)) + "_" + emulator.randomHex(10);
+        Payout found = original;
+        String qid = queryId;
+        emulator.later(config.scaled(config.approveDelay()), () -> emulator.deliver(resultUrl, statusResult(qid, conversationId, found), 1));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("OriginatorConversationID", queryId);
+        answer.put("ConversationID", conversationId);
+        answer.put("ResponseCode", "0");
+        answer.put("ResponseDescription", "Accept the service request successfully.");
+        return answer;
+    }
+
+    private Map<String, Object> statusResult(String queryId, String conversationId, Payout p) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("ResultType", 0);
+        result.put("OriginatorConversationID", queryId);
+        result.put("ConversationID", conversationId);
+        result.put("TransactionID", emulator.receipt());
+        boolean done = p != null && "done".equals(p.state().get("state"));
+        if (p == null) {
+            result.put("ResultCode", 2032);
+            result.put("ResultDesc", "The transaction could not be found.");
+        } else {
+            result.put("ResultCode", 0);
+            result.put("ResultDesc", "The service request is processed successfully.");
+            int code = done ? (Integer) p.state().get("result_code") : -1;
+            List<Map<String, Object>> params = new ArrayList<>();
+            params.add(Map.of("Key", "TransactionStatus", "Value", !done ? "Pending" : code == 0 ? "Completed" : "Failed"));
+            if (done && code == 0) params.add(Map.of("Key", "ReceiptNo", "Value", p.state().get("transaction_id")));
+            params.add(Map.of("Key", "Amount", "Value", p.amount()));
+            params.add(Map.of("Key", "DebitPartyName", "Value", "174379 - Malipo Sandbox"));
+            params.add(Map.of("Key", "CreditPartyName", "Value", p.partyB() + " - Test Customer"));
+            result.put("ResultParameters", Map.of("ResultParameter", params));
+        }
+        return Map.of("Result", result);
     }
 
     private Map<String, Object> timeoutBody(Payout p) {

@@ -101,6 +101,7 @@ public final class DarajaEmulator implements AutoCloseable {
                 case "/mpesa/stkpushquery/v1/query" -> moneyCall(ex, r -> new StkPushes.Accepted(stk.query(r), Duration.ZERO));
                 case "/mpesa/b2c/v1/paymentrequest" -> moneyCall(ex, r -> b2c.pay(r, false));
                 case "/mpesa/b2c/v3/paymentrequest" -> moneyCall(ex, r -> b2c.pay(r, true));
+                case "/mpesa/transactionstatus/v1/query" -> moneyCall(ex, r -> new StkPushes.Accepted(b2c.status(r), Duration.ZERO));
                 default -> throw new DarajaError("404.001.01", "Resource not found");
             }
         } catch (DarajaError e) {

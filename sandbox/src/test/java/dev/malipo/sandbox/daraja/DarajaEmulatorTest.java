@@ -283,6 +283,22 @@ class DarajaEmulatorTest {
         b.put("PartyB", "254708374002");
         assertThat(post("/mpesa/b2c/v1/paymentrequest", b, token).statusCode()).isEqualTo(200);
         assertThat(nextCallback().get("Result").get("ResultCode").asInt()).isEqualTo(1);
+
+        // Transaction Status names the first payout by its OriginatorConversationID.
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("Initiator", "testapi");
+        q.put("SecurityCredential", "c2VjcmV0");
+        q.put("CommandID", "TransactionStatusQuery");
+        q.put("OriginatorConversationID", "po_test_1-status-1");
+        q.put("OriginalConversationID", "po_test_1");
+        q.put("PartyA", "174379");
+        q.put("IdentifierType", "4");
+        q.put("ResultURL", callbackUrl);
+        q.put("QueueTimeOutURL", callbackUrl);
+        assertThat(post("/mpesa/transactionstatus/v1/query", q, token).statusCode()).isEqualTo(200);
+        JsonNode status = nextCallback().get("Result");
+        assertThat(status.get("OriginatorConversationID").asString()).isEqualTo("po_test_1-status-1");
+        assertThat(status.get("ResultParameters").toString()).contains("Completed").contains(result.get("TransactionID").asString());
     }
 
     @Test

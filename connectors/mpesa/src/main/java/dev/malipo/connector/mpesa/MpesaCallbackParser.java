@@ -4,6 +4,7 @@ import dev.malipo.core.connector.CallbackEvent;
 import dev.malipo.core.connector.CallbackRejectedException;
 import dev.malipo.core.connector.Outcome;
 import dev.malipo.core.connector.TransactionKind;
+import dev.malipo.core.payment.FailureReason;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,12 @@ import java.util.Map;
  */
 final class MpesaCallbackParser {
     static final String CHANNEL_HEADER = "x-malipo-callback-channel";
+    /** Our status queries' OriginatorConversationID: the payout's id, this marker, a number. */
+    private static final String STATUS_MARKER = "-status-";
+
+    static String statusQueryId(String attemptId, long n) {
+        return attemptId + STATUS_MARKER + n;
+    }
 
     private MpesaCallbackParser() {
     }
@@ -32,6 +39,9 @@ final class MpesaCallbackParser {
             return stk(stk);
         }
         JsonNode result = root.path("Result");
+        if (result.isObject() && result.path("OriginatorConversationID").asString("").contains(STATUS_MARKER)) {
+            return transactionStatus(result);
+        }
         if (result.isObject()) {
             List<String> channel = headers == null ? null : headers.get(CHANNEL_HEADER);
             boolean queueTimeout = channel != null && channel.contains("timeout");
@@ -69,6 +79,38 @@ final class MpesaCallbackParser {
                     .orElseGet(() -> new Outcome.Unknown(checkoutId, "unrecognised ResultCode " + code + ": " + desc));
         }
         return new CallbackEvent(TransactionKind.COLLECTION, checkoutId, null, "stk:" + checkoutId, outcome, true);
+    }
+
+    /**
+     * The answer to our Transaction Status query: Daraja's own word on the payout, so it may settle
+     * one whose outcome was unknown (confirmBeforeTrusting = false). "Completed" is success; a
+     * definite failure status is a decline; anything else, or an error (e.g. not found yet), is pending.
+     */
+    private static CallbackEvent transactionStatus(JsonNode result) throws CallbackRejectedException {
+        String queryId = result.path("OriginatorConversationID").asString("");
+        String original = queryId.substring(0, queryId.indexOf(STATUS_MARKER));
+        if (original.isBlank()) {
+            throw new CallbackRejectedException("status result without the payout's id");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (JsonNode p : result.path("ResultParameters").path("ResultParameter")) {
+            JsonNode value = p.get("Value");
+            if (value != null && !value.isNull()) {
+                params.put(p.path("Key").asString(""), value.isNumber() ? value.decimalValue().toPlainString() : value.asString());
+            }
+        }
+        String code = result.path("ResultCode").asString("").trim();
+        String status = params.getOrDefault("TransactionStatus", "");
+        Outcome outcome;
+        if (code.equals("0") && status.equalsIgnoreCase("Completed") && params.get("ReceiptNo") != null) {
+            outcome = new Outcome.Succeeded(original, params.get("ReceiptNo"), Map.of());
+        } else if (code.equals("0") && (status.equalsIgnoreCase("Failed") || status.equalsIgnoreCase("Cancelled"))) {
+            outcome = new Outcome.Declined(original, new FailureReason("payout_failed", "Daraja reports the payout " + status,
+                    null, true, status, result.path("ResultDesc").asString(null)));
+        } else {
+            outcome = new Outcome.Pending(original, "status query answered " + code + " " + status);
+        }
+        return new CallbackEvent(TransactionKind.PAYOUT, original, original, "ts:" + queryId, outcome, false);
     }
 
     private static CallbackEvent b2c(JsonNode result, boolean queueTimeout) throws CallbackRejectedException {

@@ -144,8 +144,7 @@ public final class MpesaConnector implements PaymentConnector {
     @Override
     public Outcome queryStatus(StatusQuery query) {
         if (query.kind() == TransactionKind.PAYOUT) {
-            // Daraja's Transaction Status API answers asynchronously, to a ResultURL; not wired yet.
-            return new Outcome.Unknown(query.providerReference(), "payout status is only known from the B2C result");
+            return payoutStatus(query);
         }
         if (query.providerReference() == null) {
             return new Outcome.Unknown(null, "no CheckoutRequestID to query");
@@ -157,6 +156,36 @@ public final class MpesaConnector implements PaymentConnector {
         body.put("Timestamp", timestamp);
         body.put("CheckoutRequestID", query.providerReference());
         return DarajaMapping.stkQuery(client.post("/mpesa/stkpushquery/v1/query", body), query.providerReference());
+    }
+
+    /**
+     * Daraja's Transaction Status API answers asynchronously: a Pending here means "asked"; the
+     * answer is posted to the query's result URL and parsed by {@link #parseCallback}. The B2C is
+     * named by our own OriginatorConversationID (OriginalConversationID), which we always know, even
+     * when the B2C's own answer was lost.
+     */
+    private Outcome payoutStatus(StatusQuery query) {
+        if (query.resultUrl() == null || settings.initiatorName() == null || settings.securityCredential() == null) {
+            return new Outcome.Unknown(query.attemptId(), "no result URL or B2C initiator to ask Daraja with");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Initiator", settings.initiatorName());
+        body.put("SecurityCredential", settings.securityCredential());
+        body.put("CommandID", "TransactionStatusQuery");
+        body.put("OriginatorConversationID", MpesaCallbackParser.statusQueryId(query.attemptId(), clock.millis()));
+        body.put("OriginalConversationID", query.attemptId());
+        body.put("TransactionID", "");
+        body.put("PartyA", settings.b2cShortCode());
+        body.put("IdentifierType", "4");
+        body.put("ResultURL", query.resultUrl().toString());
+        body.put("QueueTimeOutURL", query.resultUrl().toString());
+        body.put("Remarks", "Status check");
+        body.put("Occasion", "");
+        Outcome asked = DarajaMapping.initiation(client.post("/mpesa/transactionstatus/v1/query", body),
+                "OriginatorConversationID", query.attemptId());
+        // An accepted query says nothing yet about the payout: keep its reference, the answer comes later.
+        return asked instanceof Outcome.Pending ? new Outcome.Pending(query.attemptId(), "status query sent") : asked instanceof
+                Outcome.Declined d ? new Outcome.Unknown(query.attemptId(), "status query refused: " + d.reason().code()) : asked;
     }
 
     @Override

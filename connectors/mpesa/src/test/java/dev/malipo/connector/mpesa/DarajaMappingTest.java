@@ -84,6 +84,20 @@ class DarajaMappingTest {
         assertThat(timeout.dedupeKey()).isNotEqualTo(ok.dedupeKey());
     }
 
+    @ParameterizedTest(name = "status result {0}/{1} → {2}")
+    @CsvSource({"0,Completed,Succeeded", "0,Failed,Declined", "0,Pending,Pending", "2032,,Pending"})
+    void transactionStatusResultsAreTheProvidersOwnAnswer(int code, String status, String outcome) throws Exception {
+        String params = status == null ? "" : ",\"ResultParameters\":{\"ResultParameter\":[{\"Key\":\"TransactionStatus\",\"Value\":\""
+                + status + "\"},{\"Key\":\"ReceiptNo\",\"Value\":\"NLJ41HAY6Q\"}]}";
+        String body = "{\"Result\":{\"ResultType\":0,\"ResultCode\":" + code + ",\"ResultDesc\":\"d\","
+                + "\"OriginatorConversationID\":\"" + MpesaCallbackParser.statusQueryId("po_abc", 7) + "\",\"ConversationID\":\"AG_1\""
+                + params + "}}";
+        CallbackEvent e = MpesaCallbackParser.parse(Map.of(), body.getBytes());
+        assertThat(e.providerReference()).isEqualTo("po_abc");
+        assertThat(e.confirmBeforeTrusting()).isFalse();
+        assertThat(e.outcome().getClass().getSimpleName()).isEqualTo(outcome);
+    }
+
     @Test
     void malformedCallbacksAreRejected() {
         assertThatThrownBy(() -> MpesaCallbackParser.parse(Map.of(), "not json".getBytes())).isInstanceOf(CallbackRejectedException.class);
