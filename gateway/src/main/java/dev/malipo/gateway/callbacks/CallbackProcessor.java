@@ -35,7 +35,8 @@ import java.util.Objects;
  * Turns a stored callback into a status change, once. A callback for a payment whose initiation
  * answer is not stored yet is parked until it is. A callback for a payment whose outcome is
  * UNKNOWN is not believed on its own: it tells us the provider's reference, and a status query
- * settles the payment.
+ * settles the payment — unless the callback is itself the provider's answer to such a query
+ * (asynchronous status APIs such as Daraja's Transaction Status).
  */
 @Component
 class CallbackProcessor {
