@@ -61,6 +61,22 @@ public final class JsonBody {
         return value;
     }
 
+    /** An absolute http(s) URL, or null when absent and optional. */
+    public java.net.URI httpUrl(String field, boolean required, int maxLength) {
+        String value = string(field, required, maxLength);
+        if (value == null) return null;
+        try {
+            java.net.URI uri = java.net.URI.create(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through to the error
+        }
+        throw new ApiException.InvalidRequest("invalid_url", field, field + " must be an absolute http(s) URL");
+    }
+
     /** Amounts may be sent as a JSON string ("100.50", preferred) or number; both are read exactly. */
     public BigDecimal decimal(String field) {
         JsonNode node = root.get(field);

@@ -42,16 +42,7 @@ class ProviderAccountsController {
         } catch (IllegalArgumentException e) {
             throw new ApiException.InvalidRequest("invalid_country", "country", "country must be KE or RW");
         }
-        String baseUrl = b.string("base_url", true, 500);
-        URI uri;
-        try {
-            uri = URI.create(baseUrl);
-            if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                throw new IllegalArgumentException();
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ApiException.InvalidRequest("invalid_url", "base_url", "base_url must be an absolute http(s) URL");
-        }
+        URI uri = b.httpUrl("base_url", true, 500);
         Map<String, String> settings = b.stringMap("settings", 40, 4000);
         ProviderAccount account = connectors.addAccount(caller.merchantId(), provider, country, caller.mode(), uri, settings);
         return ResponseEntity.status(HttpStatus.CREATED).body(view(account));

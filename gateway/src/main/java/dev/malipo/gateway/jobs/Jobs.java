@@ -1,6 +1,5 @@
 package dev.malipo.gateway.jobs;
 
-import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -22,13 +21,13 @@ public class Jobs {
     public static final String CHECK_PAYMENT = "check-payment";
 
     // Looked up lazily: the scheduler is built from the tasks, whose handlers themselves schedule.
-    private final ObjectProvider<Scheduler> scheduler;
+    private final ObjectProvider<JobsConfig> jobs;
 
-    Jobs(ObjectProvider<Scheduler> scheduler) {
-        this.scheduler = scheduler;
+    Jobs(ObjectProvider<JobsConfig> jobs) {
+        this.jobs = jobs;
     }
 
     public boolean schedule(String task, String instanceId, Instant at) {
-        return scheduler.getObject().scheduleIfNotExists(new TaskInstance<Void>(task, instanceId), at);
+        return jobs.getObject().scheduler().scheduleIfNotExists(new TaskInstance<Void>(task, instanceId), at);
     }
 }

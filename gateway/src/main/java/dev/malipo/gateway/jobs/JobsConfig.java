@@ -4,26 +4,45 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import dev.malipo.gateway.support.MalipoProperties;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Durable jobs on the gateway's own database, with db-scheduler: callback processing, webhook
  * delivery and reconciliation survive restarts and are shared by every instance on the database.
  * The scheduler sees the data source through a transaction-aware proxy, so a job scheduled inside
  * a business transaction exists exactly when that transaction commits (an outbox, in effect).
+ *
+ * <p>Runs after the web server is up and stops before the data source closes. A db-scheduler
+ * instance cannot start twice, so a stopped context that is started again gets a new one.
  */
-@Configuration(proxyBeanMethods = false)
-class JobsConfig {
+@Component
+class JobsConfig implements SmartLifecycle {
+    private final DataSource dataSource;
+    private final List<Task<?>> tasks;
+    private final MalipoProperties properties;
+    private volatile Scheduler scheduler;
+    private volatile boolean running;
 
-    @Bean(destroyMethod = "")
-    Scheduler scheduler(DataSource dataSource, List<Task<?>> tasks, MalipoProperties properties) {
+    JobsConfig(DataSource dataSource, List<Task<?>> tasks, MalipoProperties properties) {
+        this.dataSource = dataSource;
+        this.tasks = tasks;
+        this.properties = properties;
+        this.scheduler = build();
+    }
+
+    /** The current scheduler, to schedule with (it is also a SchedulerClient). */
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    private Scheduler build() {
         var builder = Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks)
                 .pollingInterval(properties.jobs().pollingInterval())
                 .threads(properties.jobs().threads())
@@ -38,39 +57,35 @@ class JobsConfig {
         return builder.build();
     }
 
-    /** Starts the scheduler after the web server is up and stops it before the data source closes. */
-    @Bean
-    SmartLifecycle schedulerLifecycle(Scheduler scheduler) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
+    @Override
+    public synchronized void start() {
+        if (running) return;
+        if (scheduler == null) scheduler = build();
+        scheduler.start();
+        running = true;
+    }
 
-            @Override
-            public void start() {
-                scheduler.start();
-                running = true;
-            }
+    @Override
+    public synchronized void stop() {
+        if (!running) return;
+        scheduler.stop();
+        scheduler = build();
+        running = false;
+    }
 
-            @Override
-            public void stop() {
-                scheduler.stop();
-                running = false;
-            }
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
 
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-
-            @Override
-            public int getPhase() {
-                return Integer.MAX_VALUE - 1000;
-            }
-        };
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1000;
     }
 
     private static boolean isPostgres(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
         } catch (Exception e) {
             return false;
         }

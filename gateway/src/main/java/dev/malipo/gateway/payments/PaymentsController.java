@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -134,24 +133,10 @@ class PaymentsController {
         String reference = body.string("reference", false, 64);
         String description = body.string("description", false, 255);
         Map<String, String> metadata = body.stringMap("metadata", 20, 500);
-        String webhookUrl = body.string("webhook_url", false, 2048);
-        if (webhookUrl != null) {
-            validateUrl(webhookUrl);
-        }
+        URI webhook = body.httpUrl("webhook_url", false, 2048);
+        String webhookUrl = webhook == null ? null : webhook.toString();
         String providerAccount = body.string("provider_account", false, 40);
         return new CreatePaymentCommand(kind, amount, phone, reference, description, metadata, webhookUrl, providerAccount);
-    }
-
-    private static void validateUrl(String url) {
-        try {
-            URI uri = URI.create(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ApiException.InvalidRequest("invalid_url", "webhook_url", "webhook_url must be an absolute http(s) URL");
-        }
     }
 
     private PaymentView get(Caller caller, TransactionKind kind, String id) {

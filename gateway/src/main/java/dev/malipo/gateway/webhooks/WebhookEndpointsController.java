@@ -13,12 +13,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,14 +41,7 @@ class WebhookEndpointsController {
     @PostMapping("/v1/webhook_endpoints")
     ResponseEntity<Map<String, Object>> create(Caller caller, @RequestBody(required = false) byte[] body) {
         JsonBody b = JsonBody.parse(json, body, Set.of("url", "events"));
-        String url = b.string("url", true, 2048);
-        try {
-            URI uri = URI.create(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) throw new IllegalArgumentException();
-        } catch (IllegalArgumentException e) {
-            throw new ApiException.InvalidRequest("invalid_url", "url", "url must be an absolute http(s) URL");
-        }
+        String url = b.httpUrl("url", true, 2048).toString();
         List<String> events = b.stringList("events", false);
         if (events.isEmpty()) events = List.of("*");
         for (String e : events) {
