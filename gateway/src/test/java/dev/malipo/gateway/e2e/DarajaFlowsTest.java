@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every row of TEST_NUMBERS.md, end to end on PostgreSQL: merchant API → Daraja connector → Daraja
  * emulator (real HTTP) → callback → Malipo → signed merchant webhook.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class DarajaFlowsTest extends PostgresTestBase {
     static Sandbox sandbox;
     static WebhookReceiver receiver;
@@ -127,6 +128,14 @@ class DarajaFlowsTest extends PostgresTestBase {
         assertThat(api.get("/v1/payments/" + id).text("status")).isEqualTo("failed");
         assertThat(api.get("/v1/payments/" + id).json().get("failure").get("retryable").asBoolean()).isTrue();
         assertThat(sandbox.stkPushesTo("254708374007")).isZero();
+        receiver.await(id, h -> h.type().equals("payment.failed"), WAIT);
+        // The same key replays the same error, naming the same payment: no second attempt.
+        ApiClient.Response again = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374007\"}",
+                "same-007-key");
+        ApiClient.Response replay = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374007\"}",
+                "same-007-key");
+        assertThat(replay.status()).isEqualTo(502);
+        assertThat(replay.text("payment_id")).isEqualTo(again.text("payment_id"));
     }
 
     @Test
@@ -198,10 +207,12 @@ class DarajaFlowsTest extends PostgresTestBase {
         receiver.failNext(2, "+254708374150");
         String id = pay("254708374150", "100").text("id");
         receiver.await(id, r -> r.type().equals("payment.succeeded"), WAIT);
-        List<Boolean> attempts = jdbc.sql("""
-                        select a.success from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id
-                        join payment_events e on e.id = d.event_id where e.payment_id = ? order by a.attempt_no""")
-                .param(id).query(Boolean.class).list();
+        String attemptsSql = """
+                select a.success from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id
+                join payment_events e on e.id = d.event_id where e.payment_id = ? order by a.attempt_no""";
+        // The receiver has the webhook a moment before Malipo records the attempt that delivered it.
+        awaitTrue("three attempts recorded", () -> jdbc.sql(attemptsSql).param(id).query(Boolean.class).list().size() >= 3);
+        List<Boolean> attempts = jdbc.sql(attemptsSql).param(id).query(Boolean.class).list();
         assertThat(attempts).containsExactly(false, false, true);
     }
 
@@ -284,6 +295,17 @@ class DarajaFlowsTest extends PostgresTestBase {
                 jdbc.sql("select status from provider_callbacks where payment_id = ?").param(id).query(String.class).single()));
         assertThat(jdbc.sql("select count(*) from payment_events where payment_id = ? and type = 'payment.failed'")
                 .param(id).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void logsHoldNeitherSecretsNorWholePhoneNumbers(org.springframework.boot.test.system.CapturedOutput output) {
+        String id = pay("254708374153", "100").text("id");
+        receiver.await(id, r -> r.type().equals("payment.succeeded"), WAIT);
+        assertThat(output.getAll()).contains(id)
+                .doesNotContain("708374153")
+                .doesNotContain(Sandbox.CONSUMER_SECRET)
+                .doesNotContain(Sandbox.PASSKEY)
+                .doesNotContain("c2VjcmV0");
     }
 
     @Test
