@@ -4,6 +4,7 @@ import dev.malipo.core.connector.CallbackEvent;
 import dev.malipo.core.connector.CallbackRejectedException;
 import dev.malipo.core.connector.Outcome;
 import dev.malipo.core.connector.TransactionKind;
+import dev.malipo.core.crypto.Hmac;
 import dev.malipo.core.payment.FailureReason;
 import tools.jackson.databind.JsonNode;
 
@@ -19,17 +20,33 @@ import java.util.Map;
  */
 final class MpesaCallbackParser {
     static final String CHANNEL_HEADER = "x-malipo-callback-channel";
-    /** Our status queries' OriginatorConversationID: the payout's id, this marker, a number. */
+    /**
+     * Our status queries' OriginatorConversationID: the payout's id, this marker, a number, and a
+     * tag. The answer to such a query settles a payout without a second confirmation, and Daraja
+     * signs nothing, so the tag (an HMAC keyed by the account's consumer secret) is what stops
+     * anyone who learns a callback URL from forging "Daraja's own answer".
+     */
     private static final String STATUS_MARKER = "-status-";
+    private static final int TAG_LENGTH = 16;
 
-    static String statusQueryId(String attemptId, long n) {
-        return attemptId + STATUS_MARKER + n;
+    static String statusQueryId(String attemptId, long n, String key) {
+        String id = attemptId + STATUS_MARKER + Long.toString(n, 36);
+        return id + "-" + tag(key, id);
+    }
+
+    private static String tag(String key, String id) {
+        return Hmac.sha256Hex(key, id.getBytes(StandardCharsets.UTF_8)).substring(0, TAG_LENGTH);
     }
 
     private MpesaCallbackParser() {
     }
 
+    /** Parses without a status-query key: a Transaction Status answer is then rejected, never trusted. */
     static CallbackEvent parse(Map<String, List<String>> headers, byte[] raw) throws CallbackRejectedException {
+        return parse(headers, raw, null);
+    }
+
+    static CallbackEvent parse(Map<String, List<String>> headers, byte[] raw, String statusKey) throws CallbackRejectedException {
         JsonNode root = DarajaMapping.parse(new String(raw, StandardCharsets.UTF_8));
         if (root == null) {
             throw new CallbackRejectedException("callback body is not a JSON object");
@@ -40,14 +57,31 @@ final class MpesaCallbackParser {
         }
         JsonNode result = root.path("Result");
         if (result.isObject() && result.path("OriginatorConversationID").asString("").contains(STATUS_MARKER)) {
-            return transactionStatus(result);
+            return transactionStatus(result, statusKey);
         }
         if (result.isObject()) {
-            List<String> channel = headers == null ? null : headers.get(CHANNEL_HEADER);
-            boolean queueTimeout = channel != null && channel.contains("timeout");
-            return b2c(result, queueTimeout);
+            return b2c(result, isQueueTimeout(headers, result));
         }
         throw new CallbackRejectedException("not a Daraja STK or B2C callback");
+    }
+
+    /**
+     * The gateway says which URL was called (header "timeout" or "result"); that is authoritative.
+     * Without it (an SDK user with one URL for both), a ResultType other than 0 is read as a queue
+     * timeout: taking a timeout for a final answer could fail a payout that still goes through,
+     * while taking a final answer for a timeout only leaves it pending until someone asks.
+     */
+    private static boolean isQueueTimeout(Map<String, List<String>> headers, JsonNode result) {
+        if (headers != null) {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if (h.getKey() != null && h.getKey().equalsIgnoreCase(CHANNEL_HEADER) && h.getValue() != null) {
+                    if (h.getValue().stream().anyMatch("timeout"::equalsIgnoreCase)) return true;
+                    if (h.getValue().stream().anyMatch("result"::equalsIgnoreCase)) return false;
+                }
+            }
+        }
+        JsonNode type = result.get("ResultType");
+        return type != null && !type.isNull() && !type.asString("0").trim().equals("0");
     }
 
     private static CallbackEvent stk(JsonNode stk) throws CallbackRejectedException {
@@ -86,11 +120,13 @@ final class MpesaCallbackParser {
      * one whose outcome was unknown (confirmBeforeTrusting = false). "Completed" is success; a
      * definite failure status is a decline; anything else, or an error (e.g. not found yet), is pending.
      */
-    private static CallbackEvent transactionStatus(JsonNode result) throws CallbackRejectedException {
+    private static CallbackEvent transactionStatus(JsonNode result, String key) throws CallbackRejectedException {
         String queryId = result.path("OriginatorConversationID").asString("");
         String original = queryId.substring(0, queryId.indexOf(STATUS_MARKER));
-        if (original.isBlank()) {
-            throw new CallbackRejectedException("status result without the payout's id");
+        int tagAt = queryId.lastIndexOf('-');
+        if (original.isBlank() || key == null || tagAt < 0
+                || !Hmac.constantTimeEquals(queryId.substring(tagAt + 1), tag(key, queryId.substring(0, tagAt)))) {
+            throw new CallbackRejectedException("status result for a query we did not send");
         }
         Map<String, String> params = new LinkedHashMap<>();
         for (JsonNode p : result.path("ResultParameters").path("ResultParameter")) {

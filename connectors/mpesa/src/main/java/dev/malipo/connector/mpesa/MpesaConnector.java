@@ -75,7 +75,7 @@ public final class MpesaConnector implements PaymentConnector {
     public void validate(PayoutRequest request) {
         checkAmountAndPhone(request.amount(), request.payee());
         if (settings.initiatorName() == null || settings.securityCredential() == null) {
-            throw new ProviderRuleException("payouts_not_configured", "phone",
+            throw new ProviderRuleException("payouts_not_configured", "provider_account",
                     "This M-Pesa account has no initiator-name / security-credential for B2C payouts");
         }
     }
@@ -172,7 +172,7 @@ public final class MpesaConnector implements PaymentConnector {
         body.put("Initiator", settings.initiatorName());
         body.put("SecurityCredential", settings.securityCredential());
         body.put("CommandID", "TransactionStatusQuery");
-        body.put("OriginatorConversationID", MpesaCallbackParser.statusQueryId(query.attemptId(), clock.millis()));
+        body.put("OriginatorConversationID", MpesaCallbackParser.statusQueryId(query.attemptId(), clock.millis(), settings.consumerSecret()));
         body.put("OriginalConversationID", query.attemptId());
         body.put("TransactionID", "");
         body.put("PartyA", settings.b2cShortCode());
@@ -190,7 +190,7 @@ public final class MpesaConnector implements PaymentConnector {
 
     @Override
     public CallbackEvent parseCallback(Map<String, List<String>> headers, byte[] body) throws CallbackRejectedException {
-        return MpesaCallbackParser.parse(headers, body);
+        return MpesaCallbackParser.parse(headers, body, settings.consumerSecret());
     }
 
     private String timestamp() {

@@ -50,4 +50,9 @@ public final class ResultCodeCatalogue {
     public static boolean isCatalogued(String resultCode) {
         return CODES.containsKey(resultCode);
     }
+
+    /** Every catalogued code; the tests check each one has fixtures and a documented mapping. */
+    static java.util.Set<String> codes() {
+        return CODES.keySet();
+    }
 }

@@ -2,11 +2,15 @@ package dev.malipo.connector.mpesa;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.malipo.core.connector.CallbackRejectedException;
 import dev.malipo.core.connector.CollectRequest;
 import dev.malipo.core.connector.ConnectorConfig;
 import dev.malipo.core.connector.InMemoryTokenCache;
 import dev.malipo.core.connector.Outcome;
+import dev.malipo.core.connector.PayoutRequest;
 import dev.malipo.core.connector.ProviderRuleException;
+import dev.malipo.core.connector.StatusQuery;
+import dev.malipo.core.connector.TransactionKind;
 import dev.malipo.core.money.Money;
 import dev.malipo.core.phone.Msisdn;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +53,9 @@ class MpesaConnectorFaultsTest {
     private final List<JsonNode> pushes = new CopyOnWriteArrayList<>();
     private final AtomicReference<Responder> stk = new AtomicReference<>();
     private volatile int tokenStatus = 200;
+    private final Map<String, JsonNode> others = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int otherStatus = 200;
+    private volatile String otherBody = "{\"ConversationID\":\"AG_1\",\"OriginatorConversationID\":\"$ID\",\"ResponseCode\":\"0\"}";
 
     interface Responder {
         void respond(HttpExchange ex) throws IOException;
@@ -66,6 +73,14 @@ class MpesaConnectorFaultsTest {
             pushes.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
             stk.get().respond(ex);
         });
+        for (String path : List.of("/mpesa/b2c/v3/paymentrequest", "/mpesa/stkpushquery/v1/query", "/mpesa/transactionstatus/v1/query")) {
+            server.createContext(path, ex -> {
+                JsonNode sent = JSON.readTree(ex.getRequestBody().readAllBytes());
+                others.put(path, sent);
+                String id = sent.path("OriginatorConversationID").asString("");
+                reply(ex, otherStatus, otherBody.replace("$ID", id));
+            });
+        }
         server.start();
         stk.set(ex -> reply(ex, 200, "{\"MerchantRequestID\":\"1\",\"CheckoutRequestID\":\"ws_CO_1\",\"ResponseCode\":\"0\"}"));
     }
@@ -84,8 +99,85 @@ class MpesaConnectorFaultsTest {
 
     private MpesaConnector connector(URI base) {
         return new MpesaConnector(new ConnectorConfig("acct-1", base, Map.of("consumer-key", "key", "consumer-secret", "secret",
-                "short-code", "174379", "passkey", "pk"), Duration.ofMillis(300), Duration.ofMillis(300), CLOCK,
-                new InMemoryTokenCache()));
+                "short-code", "174379", "passkey", "pk", "initiator-name", "testapi", "security-credential", "c2VjcmV0"),
+                Duration.ofMillis(300), Duration.ofMillis(300), CLOCK, new InMemoryTokenCache()));
+    }
+
+    @Test
+    void payoutSendsOurIdAsTheHandleAndWholeShillings() {
+        URI result = URI.create("https://gateway.example/callbacks/abcd/result");
+        Outcome o = connector(base()).payout(new PayoutRequest("po_1", Money.of("250", "KES"), Msisdn.parse("0708374149", null),
+                null, "Refund", result, null));
+        assertThat(o).isInstanceOfSatisfying(Outcome.Pending.class, p -> assertThat(p.providerReference()).isEqualTo("po_1"));
+        JsonNode sent = others.get("/mpesa/b2c/v3/paymentrequest");
+        assertThat(sent.get("OriginatorConversationID").asString()).isEqualTo("po_1");
+        assertThat(sent.get("Amount").isIntegralNumber()).isTrue();
+        assertThat(sent.get("Amount").asLong()).isEqualTo(250);
+        assertThat(sent.get("PartyA").asString()).isEqualTo("174379");
+        assertThat(sent.get("PartyB").asString()).isEqualTo("254708374149");
+        assertThat(sent.get("CommandID").asString()).isEqualTo("BusinessPayment");
+        assertThat(sent.get("Remarks").asString()).isEqualTo("Payout");
+        assertThat(sent.get("QueueTimeOutURL").asString()).isEqualTo(result.toString());
+        assertThat(sent.get("ResultURL").asString()).isEqualTo(result.toString());
+    }
+
+    @Test
+    void stkQueryOverHttp() {
+        MpesaConnector c = connector(base());
+        assertThat(c.queryStatus(new StatusQuery(TransactionKind.COLLECTION, "pay_1", null))).isInstanceOf(Outcome.Unknown.class);
+        otherStatus = 500;
+        otherBody = "{\"requestId\":\"r\",\"errorCode\":\"500.001.1001\",\"errorMessage\":\"The transaction is being processed\"}";
+        assertThat(c.queryStatus(new StatusQuery(TransactionKind.COLLECTION, "pay_1", "ws_CO_1"))).isInstanceOf(Outcome.Pending.class);
+        JsonNode sent = others.get("/mpesa/stkpushquery/v1/query");
+        assertThat(sent.get("CheckoutRequestID").asString()).isEqualTo("ws_CO_1");
+        assertThat(new String(Base64.getDecoder().decode(sent.get("Password").asString())))
+                .isEqualTo("174379pk" + sent.get("Timestamp").asString());
+        otherStatus = 200;
+        otherBody = "{\"ResponseCode\":\"0\",\"ResultCode\":\"1032\",\"ResultDesc\":\"Request cancelled by user\"}";
+        assertThat(c.queryStatus(new StatusQuery(TransactionKind.COLLECTION, "pay_1", "ws_CO_1")))
+                .isInstanceOfSatisfying(Outcome.Declined.class, d -> assertThat(d.reason().code()).isEqualTo("cancelled_by_customer"));
+    }
+
+    @Test
+    void payoutStatusQueryAnswerIsAcceptedOnlyWhenWeAsked() throws Exception {
+        MpesaConnector c = connector(base());
+        URI result = URI.create("https://gateway.example/callbacks/abcd/result");
+        assertThat(c.queryStatus(new StatusQuery(TransactionKind.PAYOUT, "po_1", "po_1", result))).isInstanceOfSatisfying(
+                Outcome.Pending.class, p -> assertThat(p.providerReference()).isEqualTo("po_1"));
+        JsonNode sent = others.get("/mpesa/transactionstatus/v1/query");
+        assertThat(sent.get("OriginalConversationID").asString()).isEqualTo("po_1");
+        String queryId = sent.get("OriginatorConversationID").asString();
+        String answer = "{\"Result\":{\"ResultType\":0,\"ResultCode\":0,\"ResultDesc\":\"ok\",\"OriginatorConversationID\":\""
+                + queryId + "\",\"ResultParameters\":{\"ResultParameter\":[{\"Key\":\"TransactionStatus\",\"Value\":\"Completed\"},"
+                + "{\"Key\":\"ReceiptNo\",\"Value\":\"NLJ41HAY6Q\"}]}}}";
+        assertThat(c.parseCallback(Map.of(), answer.getBytes()).outcome()).isInstanceOfSatisfying(Outcome.Succeeded.class,
+                s -> assertThat(s.receipt()).isEqualTo("NLJ41HAY6Q"));
+        // Another account (another consumer secret) did not ask this question.
+        MpesaConnector other = new MpesaConnector(new ConnectorConfig("acct-2", base(), Map.of("consumer-key", "key2",
+                "consumer-secret", "secret2", "short-code", "174379", "passkey", "pk"), null, null, CLOCK, null));
+        assertThatThrownBy(() -> other.parseCallback(Map.of(), answer.getBytes())).isInstanceOf(CallbackRejectedException.class);
+    }
+
+    @Test
+    void payoutsNeedAnInitiator() {
+        MpesaConnector noB2c = new MpesaConnector(new ConnectorConfig("acct-3", base(), Map.of("consumer-key", "k",
+                "consumer-secret", "s", "short-code", "174379", "passkey", "pk"), null, null, CLOCK, null));
+        assertThatThrownBy(() -> noB2c.payout(new PayoutRequest("po_2", Money.of("10", "KES"), Msisdn.parse("0708374149", null),
+                null, null, URI.create("https://gateway.example/r"), null)))
+                .isInstanceOfSatisfying(ProviderRuleException.class, e -> assertThat(e.code()).isEqualTo("payouts_not_configured"));
+        assertThat(tokenRequests).hasValue(0);
+    }
+
+    @Test
+    void collectRulesAreCheckedBeforeSending() {
+        MpesaConnector c = connector(base());
+        assertThatThrownBy(() -> c.collect(new CollectRequest("pay_1", Money.of("100", "KES"), Msisdn.parse("0708374149", null),
+                "THIRTEEN-CHAR", "Order", URI.create("https://gateway.example/cb"))))
+                .isInstanceOfSatisfying(ProviderRuleException.class, e -> assertThat(e.field()).isEqualTo("reference"));
+        assertThatThrownBy(() -> c.collect(new CollectRequest("pay_1", Money.of("0", "KES"), Msisdn.parse("0708374149", null),
+                "INV1", "Order", URI.create("https://gateway.example/cb"))))
+                .isInstanceOfSatisfying(ProviderRuleException.class, e -> assertThat(e.field()).isEqualTo("amount"));
+        assertThat(pushes).isEmpty();
     }
 
     private URI base() {
