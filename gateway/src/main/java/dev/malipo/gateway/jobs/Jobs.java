@@ -3,6 +3,8 @@ package dev.malipo.gateway.jobs;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Instant;
 
@@ -20,6 +22,8 @@ public class Jobs {
     /** Ask the provider about a payment still pending; instance id = payment id + "#" + check number. */
     public static final String CHECK_PAYMENT = "check-payment";
 
+    private static final Object WAKE_UP_AFTER_COMMIT = new Object();
+
     // Looked up lazily: the scheduler is built from the tasks, whose handlers themselves schedule.
     private final ObjectProvider<JobsConfig> jobs;
 
@@ -28,6 +32,25 @@ public class Jobs {
     }
 
     public boolean schedule(String task, String instanceId, Instant at) {
-        return jobs.getObject().scheduler().scheduleIfNotExists(new TaskInstance<Void>(task, instanceId), at);
+        JobsConfig config = jobs.getObject();
+        boolean created = config.scheduler().scheduleIfNotExists(new TaskInstance<Void>(task, instanceId), at);
+        if (created && !at.isAfter(Instant.now()) && TransactionSynchronizationManager.isSynchronizationActive()
+                && !TransactionSynchronizationManager.hasResource(WAKE_UP_AFTER_COMMIT)) {
+            // db-scheduler's immediate check runs right now, inside our still-open transaction, and
+            // cannot see the new row: without this, a due job waits for the next poll (up to 1 s).
+            TransactionSynchronizationManager.bindResource(WAKE_UP_AFTER_COMMIT, Boolean.TRUE);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    config.scheduler().triggerCheckForDueExecutions();
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(WAKE_UP_AFTER_COMMIT);
+                }
+            });
+        }
+        return created;
     }
 }

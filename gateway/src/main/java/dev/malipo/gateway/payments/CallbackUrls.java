@@ -20,8 +20,9 @@ public class CallbackUrls {
     private final String base;
 
     CallbackUrls(MalipoProperties properties) {
-        if (properties.publicBaseUrl() == null) {
-            throw new IllegalStateException("malipo.public-base-url (MALIPO_PUBLIC_BASE_URL) is not set: "
+        if (properties.publicBaseUrl() == null || properties.publicBaseUrl().toString().isBlank()
+                || properties.publicBaseUrl().getHost() == null) {
+            throw new IllegalStateException("malipo.public-base-url (MALIPO_PUBLIC_BASE_URL) is not set to an absolute URL: "
                     + "providers need it to send callbacks");
         }
         String url = properties.publicBaseUrl().toString().replaceAll("/+$", "");
