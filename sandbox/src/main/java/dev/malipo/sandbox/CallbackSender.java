@@ -19,14 +19,22 @@ public final class CallbackSender {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build();
             int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            log.log(System.Logger.Level.DEBUG, "callback to {0}: HTTP {1}", url.getPath(), status);
+            log.log(System.Logger.Level.DEBUG, "callback to {0}: HTTP {1}", redacted(url), status);
             return status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
         } catch (Exception e) {
-            log.log(System.Logger.Level.INFO, "callback to {0} failed: {1}", url.getPath(), e.toString());
+            log.log(System.Logger.Level.INFO, "callback to {0} failed: {1}", redacted(url), e.toString());
             return -1;
         }
+    }
+
+    /**
+     * Where a callback went, without its path: receivers put an unguessable token in the path
+     * (Daraja does not sign callbacks), and that token is a secret.
+     */
+    public static String redacted(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + "/…";
     }
 }

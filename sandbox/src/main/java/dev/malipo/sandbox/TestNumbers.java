@@ -1,10 +1,12 @@
 package dev.malipo.sandbox;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The one test-number table every emulator honours: the last three digits of the customer's
- * number decide what the customer does; any other ending approves.
+ * number decide what the customer does; any other ending approves. Each emulator translates the
+ * {@link Behaviour} into its own provider's vocabulary.
  */
 public final class TestNumbers {
     public static final Map<String, Behaviour> TABLE = Map.ofEntries(
@@ -22,17 +24,17 @@ public final class TestNumbers {
     private TestNumbers() {
     }
 
+    /** The behaviour for a phone number in any form ("+254 708 374 001", 254708374001, …). */
     public static Behaviour behaviourOf(String phone) {
         String digits = phone == null ? "" : phone.replaceAll("\\D", "");
         if (digits.length() < 3) return Behaviour.APPROVE;
         return TABLE.getOrDefault(digits.substring(digits.length() - 3), Behaviour.APPROVE);
     }
 
-    /** For banners and docs: "001 DECLINE, 002 …". */
+    /** For banners and docs, one line per ending. */
     public static String describe() {
         StringBuilder sb = new StringBuilder();
-        TABLE.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> sb.append("  …").append(e.getKey()).append("  ").append(e.getValue()).append('\n'));
-        return sb.append("  other APPROVE\n").toString();
+        new TreeMap<>(TABLE).forEach((ending, b) -> sb.append(String.format("  …%s  %-20s %s%n", ending, b, b.description())));
+        return sb.append(String.format("  other %-20s %s%n", Behaviour.APPROVE, Behaviour.APPROVE.description())).toString();
     }
 }

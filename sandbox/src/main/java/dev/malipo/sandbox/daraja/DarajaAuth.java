@@ -9,7 +9,11 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Daraja's OAuth: Basic-auth client credentials in, bearer tokens with a real expiry out. */
+/**
+ * Daraja's OAuth: Basic-auth client credentials in, bearer tokens with a real expiry out. Earlier
+ * tokens stay valid until they expire: several gateway instances (or clients that fetch a token
+ * per call) hold different tokens at once.
+ */
 final class DarajaAuth {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Map<String, String> apps;
@@ -24,7 +28,10 @@ final class DarajaAuth {
     }
 
     /** @return the new token; previous tokens stay valid until they expire */
-    String issue(String authorization) {
+    String issue(String grantType, String authorization) {
+        if (!"client_credentials".equals(grantType)) {
+            throw new DarajaError("400.008.02", "Invalid grant type passed");
+        }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw new DarajaError("400.008.01", "Invalid Authentication passed");
         }
@@ -41,7 +48,9 @@ final class DarajaAuth {
         byte[] raw = new byte[20];
         RANDOM.nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        tokens.put(token, clock.instant().plus(lifetime));
+        Instant now = clock.instant();
+        tokens.values().removeIf(expiry -> !now.isBefore(expiry)); // keeps a long-running sandbox small
+        tokens.put(token, now.plus(lifetime));
         return token;
     }
 

@@ -3,8 +3,10 @@ package dev.malipo.sandbox.daraja;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.malipo.sandbox.CallbackSender;
+import dev.malipo.sandbox.DelayScheduler;
 import dev.malipo.sandbox.Exchanges;
 import dev.malipo.sandbox.FaultConfig;
+import dev.malipo.sandbox.FaultInjector;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -12,72 +14,90 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * An offline Safaricom Daraja: the real paths, Basic-auth token endpoint, bearer checks with real
- * expiry, Password checks, Daraja's field and callback-URL rules, STK push/query and B2C, and a
- * simulated customer chosen by test number who answers by callback. Faults can be injected.
+ * An offline Safaricom Daraja: the real paths, the Basic-auth token endpoint, bearer checks with
+ * real expiry, Password checks, Daraja's field and callback-URL rules, STK push/query, B2C and
+ * Transaction Status, and a simulated customer chosen by test number who answers by callback.
+ * Faults can be injected. This class only routes and guards; each API lives in its own class.
+ *
+ * <pre>{@code
+ * try (DarajaEmulator daraja = DarajaEmulator.start(DarajaEmulatorConfig.builder().speedFactor(0).build())) {
+ *     URI base = daraja.baseUrl();   // point the client here
+ * }
+ * }</pre>
  */
 public final class DarajaEmulator implements AutoCloseable {
     private static final System.Logger log = System.getLogger(DarajaEmulator.class.getName());
-    private static final char[] RECEIPT_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
     private final DarajaEmulatorConfig config;
     private final HttpServer server;
-    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().factory());
-    private final CallbackSender sender = new CallbackSender();
+    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    private final DelayScheduler scheduler;
+    private final FaultInjector faults;
     private final DarajaAuth auth;
     private final StkPushes stk;
+    private final StkQuery stkQuery;
     private final B2cPayments b2c;
-    private final Random random;
-    private volatile FaultConfig faults;
+    private final TransactionStatus transactionStatus;
+    private final DarajaAdmin admin;
 
     private DarajaEmulator(DarajaEmulatorConfig config) throws IOException {
         this.config = config;
-        this.random = new Random(config.randomSeed());
-        this.faults = config.faults();
+        this.scheduler = new DelayScheduler(config.speedFactor(), config.instant());
+        this.faults = new FaultInjector(config.faults(), config.randomSeed());
+        DarajaContext ctx = new DarajaContext(config, scheduler, faults, new DarajaIds(config.clock(), config.randomSeed()),
+                new DarajaCallbacks(), new CallbackSender());
         this.auth = new DarajaAuth(config.apps(), config.tokenLifetime(), config.clock());
-        this.stk = new StkPushes(this, config);
-        this.b2c = new B2cPayments(this, config);
+        this.stk = new StkPushes(ctx);
+        this.stkQuery = new StkQuery(ctx, stk);
+        this.b2c = new B2cPayments(ctx);
+        this.transactionStatus = new TransactionStatus(ctx, stk, b2c);
+        this.admin = new DarajaAdmin(ctx, stk, b2c);
         this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(requests);
         server.createContext("/", this::handle);
         server.start();
     }
 
+    /** Starts listening at once; {@code port 0} picks a free port (see {@link #baseUrl()}). */
     public static DarajaEmulator start(DarajaEmulatorConfig config) {
         try {
             return new DarajaEmulator(config);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the Daraja emulator on port " + config.port(), e);
+            throw new UncheckedIOException("Cannot start the Daraja emulator on " + config.host() + ":" + config.port(), e);
         }
     }
 
+    /** Where clients point their Daraja base URL, e.g. {@code http://127.0.0.1:8090}. */
     public URI baseUrl() {
-        return URI.create("http://" + config.host() + ":" + server.getAddress().getPort());
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return URI.create("http://" + host + ":" + server.getAddress().getPort());
+    }
+
+    public DarajaEmulatorConfig config() {
+        return config;
     }
 
     public FaultConfig faults() {
-        return faults;
+        return faults.config();
     }
 
+    /** Changes the faults at runtime (also {@code PUT /sandbox/admin/faults}). */
     public void setFaults(FaultConfig faults) {
-        this.faults = faults;
+        this.faults.set(faults);
     }
 
+    /** Stops listening and forgets pending customers: no callback is sent after close. */
     @Override
     public void close() {
+        scheduler.close();
         server.stop(0);
-        timers.shutdownNow();
+        requests.shutdownNow();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -85,51 +105,45 @@ public final class DarajaEmulator implements AutoCloseable {
         String method = ex.getRequestMethod();
         try {
             if (path.startsWith("/sandbox/admin/")) {
-                admin(ex, method, path);
+                admin.handle(ex);
                 return;
             }
-            if (method.equals("GET") && path.equals("/oauth/v1/generate")) {
-                String token = auth.issue(ex.getRequestHeaders().getFirst("Authorization"));
+            if (path.equals("/oauth/v1/generate") && method.equals("GET")) {
+                String token = auth.issue(queryParam(ex.getRequestURI(), "grant_type"),
+                        ex.getRequestHeaders().getFirst("Authorization"));
                 Exchanges.json(ex, 200, Map.of("access_token", token, "expires_in", String.valueOf(auth.lifetimeSeconds())));
                 return;
             }
-            if (!method.equals("POST")) {
-                throw new DarajaError("404.001.01", "Resource not found");
-            }
-            switch (path) {
-                case "/mpesa/stkpush/v1/processrequest" -> moneyCall(ex, r -> stk.push(r));
-                case "/mpesa/stkpushquery/v1/query" -> moneyCall(ex, r -> new StkPushes.Accepted(stk.query(r), Duration.ZERO));
-                case "/mpesa/b2c/v1/paymentrequest" -> moneyCall(ex, r -> b2c.pay(r, false));
-                case "/mpesa/b2c/v3/paymentrequest" -> moneyCall(ex, r -> b2c.pay(r, true));
-                case "/mpesa/transactionstatus/v1/query" -> moneyCall(ex, r -> new StkPushes.Accepted(b2c.status(r), Duration.ZERO));
-                default -> throw new DarajaError("404.001.01", "Resource not found");
-            }
+            Function<DarajaRequest, Answer> api = method.equals("POST") ? switch (path) {
+                case "/mpesa/stkpush/v1/processrequest" -> stk::push;
+                case "/mpesa/stkpushquery/v1/query" -> stkQuery::query;
+                case "/mpesa/b2c/v1/paymentrequest" -> r -> b2c.pay(r, false);
+                case "/mpesa/b2c/v3/paymentrequest" -> r -> b2c.pay(r, true);
+                case "/mpesa/transactionstatus/v1/query" -> transactionStatus::query;
+                default -> null;
+            } : null;
+            if (api == null) throw new DarajaError("404.001.01", "Resource not found");
+            call(ex, api);
         } catch (DarajaError e) {
             Exchanges.json(ex, e.httpStatus(), e.body());
         } catch (RuntimeException e) {
-            log.log(System.Logger.Level.WARNING, "emulator error on " + path, e);
+            log.log(System.Logger.Level.WARNING, "emulator error on " + method + " " + path, e);
             Exchanges.json(ex, 500, new DarajaError("500.003.1001", "Internal Server Error").body());
         }
     }
 
-    private interface Call {
-        StkPushes.Accepted apply(DarajaRequest request);
-    }
-
-    private void moneyCall(HttpExchange ex, Call call) throws IOException {
+    /** The order Daraja's gateway applies: token, then faults (rate limits, outages), then the API. */
+    private void call(HttpExchange ex, Function<DarajaRequest, Answer> api) throws IOException {
         auth.check(ex.getRequestHeaders().getFirst("Authorization"));
-        FaultConfig f = faults;
-        if (f.latencyMs() > 0) sleep(Duration.ofMillis(f.latencyMs()));
-        double roll;
-        synchronized (random) {
-            roll = random.nextDouble();
-        }
-        if (roll < f.errorRate()) {
-            Exchanges.empty(ex, 500); // bare 500: the client cannot know what happened
-            return;
-        }
-        if (roll < f.errorRate() + f.rateLimitRate()) {
-            throw new DarajaError("429.001.01", "Too many requests");
+        switch (faults.onRequest()) {
+            case SERVER_ERROR -> {
+                // A bare 500: nothing tells the client whether the request was processed.
+                Exchanges.empty(ex, 500);
+                return;
+            }
+            case RATE_LIMITED -> throw new DarajaError("429.001.01", "Too many requests");
+            case NONE -> {
+            }
         }
         byte[] raw = Exchanges.body(ex);
         if (raw == null) throw new DarajaError("400.002.01", "Request body too large");
@@ -140,109 +154,28 @@ public final class DarajaEmulator implements AutoCloseable {
             throw new DarajaError("400.002.01", "Invalid JSON");
         }
         if (body == null || !body.isObject()) throw new DarajaError("400.002.01", "Invalid JSON");
-        StkPushes.Accepted accepted = call.apply(new DarajaRequest(body));
-        if (!accepted.answerDelay().isZero()) sleep(accepted.answerDelay());
-        Exchanges.json(ex, 200, accepted.answer());
-    }
-
-    // --- used by the services -------------------------------------------------------------
-
-    /**
-     * Runs {@code action} after {@code delay}. In instant mode a zero delay runs it right here,
-     * before the initiation's answer is written — the order a gateway must survive.
-     */
-    void later(Duration delay, Runnable action) {
-        if (delay.isZero() && config.instant()) {
-            action.run();
-        } else {
-            timers.schedule(() -> {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    log.log(System.Logger.Level.WARNING, "emulator timer failed", e);
-                }
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Posts a callback {@code times} times (0 = never), subject to the drop/duplicate faults. */
-    void deliver(URI url, Map<String, Object> body, int times) {
-        FaultConfig f = faults;
-        double roll;
-        synchronized (random) {
-            roll = random.nextDouble();
-        }
-        if (roll < f.dropCallbackRate()) times = 0;
-        else if (roll < f.dropCallbackRate() + f.duplicateCallbackRate()) times = Math.max(times, 2);
-        String json = Exchanges.JSON.writeValueAsString(body);
-        for (int i = 0; i < times; i++) {
-            sender.post(url, json);
-        }
-    }
-
-    String receipt() {
-        char[] c = new char[10];
-        synchronized (random) {
-            for (int i = 0; i < c.length; i++) c[i] = RECEIPT_CHARS[random.nextInt(RECEIPT_CHARS.length)];
-        }
-        return new String(c);
-    }
-
-    String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        synchronized (random) {
-            random.nextBytes(b);
-        }
-        return B2cPayments.hex(b);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    // --- admin ---------------------------------------------------------------------------
-
-    private void admin(HttpExchange ex, String method, String path) throws IOException {
-        switch (method + " " + path) {
-            case "GET /sandbox/admin/faults" -> Exchanges.json(ex, 200, faultsView(faults));
-            case "PUT /sandbox/admin/faults" -> {
-                byte[] raw = Exchanges.body(ex);
-                try {
-                    JsonNode b = Exchanges.JSON.readTree(raw);
-                    faults = new FaultConfig(b.path("latency_ms").asLong(0), b.path("error_rate").asDouble(0),
-                            b.path("rate_limit_rate").asDouble(0), b.path("duplicate_callback_rate").asDouble(0),
-                            b.path("drop_callback_rate").asDouble(0));
-                    Exchanges.json(ex, 200, faultsView(faults));
-                } catch (RuntimeException e) {
-                    Exchanges.json(ex, 400, Map.of("error", "invalid fault configuration: " + e.getMessage()));
-                }
+        Answer answer = api.apply(new DarajaRequest(body));
+        if (!answer.delay().isZero()) {
+            try {
+                Thread.sleep(answer.delay());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // shutting down: the client never gets its answer, as with a real timeout
             }
-            case "GET /sandbox/admin/transactions" -> {
-                List<Map<String, Object>> all = new ArrayList<>(stk.snapshot());
-                all.addAll(b2c.snapshot());
-                Exchanges.json(ex, 200, all);
-            }
-            case "POST /sandbox/admin/reset" -> {
-                stk.reset();
-                b2c.reset();
-                faults = FaultConfig.NONE;
-                Exchanges.empty(ex, 204);
-            }
-            default -> Exchanges.json(ex, 404, Map.of("error", "no such admin endpoint"));
         }
+        Exchanges.json(ex, 200, answer.body());
     }
 
-    private static Map<String, Object> faultsView(FaultConfig f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("latency_ms", f.latencyMs());
-        m.put("error_rate", f.errorRate());
-        m.put("rate_limit_rate", f.rateLimitRate());
-        m.put("duplicate_callback_rate", f.duplicateCallbackRate());
-        m.put("drop_callback_rate", f.dropCallbackRate());
-        return m;
+    private static String queryParam(URI uri, String name) {
+        String q = uri.getRawQuery();
+        if (q == null) return null;
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (key.equals(name)) {
+                return java.net.URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 }

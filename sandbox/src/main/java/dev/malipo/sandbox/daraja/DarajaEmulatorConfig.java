@@ -25,13 +25,12 @@ public record DarajaEmulatorConfig(String host, int port, double speedFactor, bo
     public static final String DEMO_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919";
 
     public DarajaEmulatorConfig {
+        if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be 0-65535 (0 = ephemeral)");
+        if (speedFactor < 0 || Double.isNaN(speedFactor)) throw new IllegalArgumentException("speedFactor must be >= 0");
         apps = Map.copyOf(apps);
         passkeys = Map.copyOf(passkeys);
-    }
-
-    public Duration scaled(Duration d) {
-        if (instant || speedFactor <= 0) return Duration.ZERO;
-        return Duration.ofNanos((long) (d.toNanos() * speedFactor));
+        java.util.Objects.requireNonNull(clock, "clock");
+        java.util.Objects.requireNonNull(faults, "faults");
     }
 
     public static Builder builder() {
@@ -57,9 +56,15 @@ public record DarajaEmulatorConfig(String host, int port, double speedFactor, bo
 
         public Builder host(String host) { this.host = host; return this; }
         public Builder port(int port) { this.port = port; return this; }
+        /** Multiplies the customer delays: 1.0 real-world, 0 customers answer at once. */
         public Builder speedFactor(double f) { this.speedFactor = f; return this; }
-        /** Callbacks are delivered before the initiation's own answer is written. */
+        /**
+         * Customers answer at once and their callback is delivered synchronously, before the
+         * initiation's own HTTP answer is written: a gateway sees the callback before it has
+         * stored the answer.
+         */
         public Builder instant(boolean instant) { this.instant = instant; return this; }
+        /** Registers another Daraja app; the demo app stays registered. */
         public Builder app(String consumerKey, String consumerSecret) { apps.put(consumerKey, consumerSecret); return this; }
         public Builder shortCode(String shortCode, String passkey) { passkeys.put(shortCode, passkey); return this; }
         public Builder tokenLifetime(Duration d) { this.tokenLifetime = d; return this; }
@@ -68,8 +73,10 @@ public record DarajaEmulatorConfig(String host, int port, double speedFactor, bo
         public Builder approveDelay(Duration d) { this.approveDelay = d; return this; }
         public Builder slowApproveDelay(Duration d) { this.slowApproveDelay = d; return this; }
         public Builder noAnswerTimeout(Duration d) { this.noAnswerTimeout = d; return this; }
+        /** How long test number 008's answer is held back; not scaled, it must outlast the client's timeout. */
         public Builder timeoutAfterAcceptDelay(Duration d) { this.timeoutAfterAcceptDelay = d; return this; }
         public Builder faults(FaultConfig f) { this.faults = f; return this; }
+        /** Seeds the fault dice and generated ids, so a test sees the same run every time. */
         public Builder randomSeed(long seed) { this.randomSeed = seed; return this; }
 
         public DarajaEmulatorConfig build() {
