@@ -84,16 +84,18 @@ class CallbackProcessor {
         if (cb == null || !"received".equals(cb.status())) {
             return; // processed, parked or gone: a re-run changes nothing
         }
-        Payment payment = payments.find(cb.paymentId()).orElseThrow();
-        if (!payment.initiationAnswered()) {
-            callbacks.park(callbackId);
-            log.info("callback {} parked: {} initiation answer not stored yet", callbackId, payment.id());
-            // The answer may have been stored between our read and the park: look once more.
-            if (payments.find(payment.id()).orElseThrow().initiationAnswered()) {
-                release(payment.id());
-            }
+        // Park under the payment's row lock: recording the initiation answer updates that row, so
+        // either it waits for our park to commit (and then releases it), or we wait for it to
+        // commit (and then see the answer). Without the lock both could miss each other.
+        boolean parked = Boolean.TRUE.equals(tx.execute(s -> {
+            if (payments.lockInitiationAnswered(cb.paymentId())) return false;
+            return callbacks.park(callbackId);
+        }));
+        if (parked) {
+            log.info("callback {} parked: {} initiation answer not stored yet", callbackId, cb.paymentId());
             return;
         }
+        Payment payment = payments.find(cb.paymentId()).orElseThrow();
         PaymentConnector connector = connectors.connector(payment.providerAccountId());
         CallbackEvent event;
         try {
