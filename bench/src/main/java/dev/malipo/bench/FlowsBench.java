@@ -1,0 +1,243 @@
+package dev.malipo.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import org.HdrHistogram.Recorder;
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Open-model load on a running gateway: payments arrive at a fixed rate whatever the gateway's
+ * answers (so a slow answer cannot hold back the next request and hide latency — no coordinated
+ * omission), each measured from its intended start: initiation (POST answered) and end to end
+ * (its payment.succeeded webhook received here). Steps up the rate until the gateway cannot keep up.
+ */
+public final class FlowsBench {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Map<String, String> opts;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final String gateway;
+    private final Map<String, Long> intendedStart = new ConcurrentHashMap<>();
+    private volatile Recorder e2e = new Recorder(3);
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong stepNumber = new AtomicLong();
+    private String apiKey;
+
+    private FlowsBench(Map<String, String> opts) {
+        this.opts = opts;
+        this.gateway = opts.getOrDefault("gateway", "http://127.0.0.1:18080");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (String a : args) {
+            String[] kv = a.replaceFirst("^--", "").split("=", 2);
+            opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        new FlowsBench(opts).run();
+    }
+
+    private void run() throws Exception {
+        HttpServer receiver = startReceiver();
+        setUp("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks");
+        int stepSeconds = Integer.parseInt(opts.getOrDefault("step-seconds", "60"));
+        List<Integer> rates = new ArrayList<>();
+        for (String r : opts.getOrDefault("rates", "50,100,200,400,800,1600,3200").split(",")) rates.add(Integer.parseInt(r.trim()));
+        long pid = Long.parseLong(opts.getOrDefault("gateway-pid", "0"));
+
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup-seconds", "10"));
+        if (warmup > 0) {
+            // JIT, connection pools and the provider token: not what we want to measure.
+            step(rates.getFirst(), warmup, pid);
+            System.out.printf("(warm-up: %d s at %d/s, not counted)%n", warmup, rates.getFirst());
+        }
+        System.out.printf("%n%-8s %-9s %-8s %-26s %-26s %-7s %-6s %-8s %-9s%n", "offered", "achieved", "sent",
+                "initiation p50/p99/max ms", "end-to-end p50/p99/max ms", "errors", "cpu", "heap MB", "commits/flow");
+        int sustained = 0;
+        for (int rate : rates) {
+            Step s = step(rate, stepSeconds, pid);
+            System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-8.0f %-9s%n", rate, s.achieved, s.sent,
+                    pct(s.initiation), pct(s.endToEnd), s.errors, s.cpuCores, s.heapMb,
+                    s.commitsPerFlow < 0 ? "n/a" : String.format("%.1f", s.commitsPerFlow));
+            boolean kept = s.errors == 0 && s.achieved >= 0.95 * rate && s.endToEnd.getValueAtPercentile(99) < 1_000_000_000L;
+            if (kept) sustained = rate;
+            if (!kept) break;
+        }
+        System.out.printf("%nsustained: %d flows/s (p99 end-to-end < 1 s, no errors, >= 95%% of offered completed; %d s steps)%n",
+                sustained, stepSeconds);
+        receiver.stop(0);
+        System.exit(0);
+    }
+
+    private record Step(long sent, long errors, double achieved, Histogram initiation, Histogram endToEnd, double cpuCores,
+                        double heapMb, double commitsPerFlow) {
+    }
+
+    private Step step(int rate, int seconds, long pid) throws Exception {
+        Recorder initiation = new Recorder(3);
+        e2e = new Recorder(3);
+        completed.set(0);
+        intendedStart.clear();
+        AtomicLong errors = new AtomicLong();
+        long cpuBefore = cpuTicks(pid);
+        long commitsBefore = commits();
+        long interval = 1_000_000_000L / rate;
+        long total = (long) rate * seconds;
+        long start = System.nanoTime() + 50_000_000L;
+        // Unique per step: the reference doubles as the Idempotency-Key, and a repeated key is a replay.
+        String prefix = Long.toString(stepNumber.incrementAndGet(), 36) + "s";
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long i = 0; i < total; i++) {
+                long intended = start + i * interval;
+                long wait = intended - System.nanoTime();
+                if (wait > 0) LockSupport.parkNanos(wait);
+                String ref = prefix + Long.toString(i, 36);
+                String phone = phone(i);
+                intendedStart.put(ref, intended);
+                senders.submit(() -> {
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/payments"))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Authorization", "Bearer " + apiKey)
+                                .header("Content-Type", "application/json")
+                                .header("Idempotency-Key", ref)
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":\"10\",\"currency\":\"KES\","
+                                        + "\"phone\":\"" + phone + "\",\"reference\":\"" + ref + "\"}"))
+                                .build(), HttpResponse.BodyHandlers.ofString());
+                        initiation.recordValue(Math.max(0, System.nanoTime() - intended));
+                        if (r.statusCode() != 201) errors.incrementAndGet();
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                });
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        // Grace for webhooks still in flight: a flow is complete only when its webhook is here.
+        long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (completed.get() < total - errors.get() && System.nanoTime() < graceEnd) Thread.sleep(20);
+        double wall = (System.nanoTime() - start) / 1e9;
+        long done = completed.get();
+        double cpu = pid > 0 ? (cpuTicks(pid) - cpuBefore) / 100.0 / wall : -1;
+        long commitsAfter = commits();
+        double perFlow = commitsBefore < 0 || done == 0 ? -1 : (double) (commitsAfter - commitsBefore) / done;
+        return new Step(total, errors.get() + (total - errors.get() - done), done / elapsed, initiation.getIntervalHistogram(),
+                e2e.getIntervalHistogram(), cpu, heapMb(), perFlow);
+    }
+
+    /**
+     * A different customer for every flow: one phone can hold one M-Pesa prompt at a time (the
+     * emulator answers a second one with 1001, subscriber busy). Endings 000-010 are test numbers.
+     */
+    private static String phone(long i) {
+        long n = i % 100_000;
+        if (n % 1000 <= 10) n += 11;
+        return String.format("2547085%05d", n);
+    }
+
+    private HttpServer startReceiver() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/hooks", ex -> {
+            long now = System.nanoTime();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+            JsonNode event = JSON.readTree(body);
+            if (!"payment.succeeded".equals(event.path("type").asString(""))) return;
+            Long intended = intendedStart.remove(event.path("data").path("object").path("reference").asString(""));
+            if (intended != null) {
+                e2e.recordValue(Math.max(0, now - intended));
+                completed.incrementAndGet();
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    private void setUp(String webhookUrl) throws Exception {
+        JsonNode merchant = post("/admin/merchants", "Bearer " + opts.getOrDefault("admin-token", "bench-admin"),
+                "{\"name\":\"Bench merchant\"}");
+        apiKey = merchant.path("test_key").asString();
+        String emulator = opts.getOrDefault("emulator", "http://127.0.0.1:18091");
+        post("/v1/provider_accounts", "Bearer " + apiKey, """
+                {"provider":"mpesa","country":"KE","base_url":"%s","settings":{"consumer-key":"malipo-demo-key",
+                 "consumer-secret":"malipo-demo-secret","short-code":"174379",
+                 "passkey":"bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"}}""".formatted(emulator));
+        post("/v1/webhook_endpoints", "Bearer " + apiKey, "{\"url\":\"" + webhookUrl + "\",\"events\":[\"payment.succeeded\"]}");
+    }
+
+    private JsonNode post(String path, String auth, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + path)).header("Authorization", auth)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private double heapMb() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway
+                    + "/actuator/metrics/jvm.memory.used?tag=area:heap")).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body()).path("measurements").get(0).path("value").asDouble() / 1_048_576;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** utime + stime of the gateway process, in clock ticks (100 per second on Linux). */
+    private static long cpuTicks(long pid) {
+        if (pid <= 0) return 0;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Commits in the benchmark database so far, via psql; -1 when not available. */
+    private long commits() {
+        String db = opts.get("db");
+        if (db == null) return -1;
+        try {
+            Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-Atc",
+                    "select xact_commit from pg_stat_database where datname = current_database()").start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor();
+            return Long.parseLong(out);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static String pct(Histogram h) {
+        if (h.getTotalCount() == 0) return "-";
+        return String.format("%.1f/%.1f/%.1f", h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getMaxValue() / 1e6);
+    }
+}
