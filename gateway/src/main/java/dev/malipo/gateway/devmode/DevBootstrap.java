@@ -56,10 +56,10 @@ class DevBootstrap implements ApplicationRunner, AutoCloseable {
                 .anyMatch(a -> a.provider().equals("mpesa") && a.baseUrl().equals(emulatorUrl));
         if (!hasAccount) {
             ProviderAccount account = connectors.addAccount(merchantId, "mpesa", "KE", Mode.TEST, emulatorUrl, Map.of(
-                    "consumer-key", "malipo-demo-key",
-                    "consumer-secret", "malipo-demo-secret",
-                    "short-code", "174379",
-                    "passkey", "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",
+                    "consumer-key", DarajaEmulatorConfig.DEMO_CONSUMER_KEY,
+                    "consumer-secret", DarajaEmulatorConfig.DEMO_CONSUMER_SECRET,
+                    "short-code", DarajaEmulatorConfig.DEMO_SHORT_CODE,
+                    "passkey", DarajaEmulatorConfig.DEMO_PASSKEY,
                     "initiator-name", "testapi",
                     "security-credential", "ZGV2LW1vZGUtY3JlZGVudGlhbA=="));
             log.info("dev: Daraja test account {} points at the emulator", account.id());

@@ -325,18 +325,7 @@ class DarajaFlowsTest extends PostgresTestBase {
                 .param(paymentId).query(Long.class).single() >= expected);
     }
 
-    /** Polls an asynchronous outcome (not a timer): bounded by WAIT. */
     private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError(what + ": not within " + WAIT);
+        dev.malipo.gateway.support.Await.until(what, WAIT, condition);
     }
 }

@@ -16,10 +16,10 @@ import java.time.Duration;
  * and the "timeout after accept" answer (008) comes after 2.5 s, past the gateway's 1 s test timeout.
  */
 public final class Sandbox implements AutoCloseable {
-    public static final String CONSUMER_KEY = "malipo-demo-key";
-    public static final String CONSUMER_SECRET = "malipo-demo-secret";
-    public static final String SHORT_CODE = "174379";
-    public static final String PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919";
+    public static final String CONSUMER_KEY = DarajaEmulatorConfig.DEMO_CONSUMER_KEY;
+    public static final String CONSUMER_SECRET = DarajaEmulatorConfig.DEMO_CONSUMER_SECRET;
+    public static final String SHORT_CODE = DarajaEmulatorConfig.DEMO_SHORT_CODE;
+    public static final String PASSKEY = DarajaEmulatorConfig.DEMO_PASSKEY;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final DarajaEmulator emulator;

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -87,19 +86,9 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Waits (polling, bounded) until a webhook for the payment matches. */
     public Received await(String paymentId, Predicate<Received> match, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Received r : received) {
-                if (r.paymentId().equals(paymentId) && match.test(r)) return r;
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("No matching webhook for " + paymentId + " within " + timeout + "; got " + forPayment(paymentId));
+        Await.until("webhook for " + paymentId, timeout, () -> received.stream()
+                .anyMatch(r -> r.paymentId().equals(paymentId) && match.test(r)));
+        return received.stream().filter(r -> r.paymentId().equals(paymentId) && match.test(r)).findFirst().orElseThrow();
     }
 
     @Override
