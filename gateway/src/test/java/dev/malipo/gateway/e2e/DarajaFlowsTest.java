@@ -233,6 +233,19 @@ class DarajaFlowsTest extends PostgresTestBase {
                 .isEqualTo("insufficient_funds");
     }
 
+    @Test
+    void aPayoutQueueTimeoutIsNotAFailure() {
+        ApiClient.Response r = api.post("/v1/payouts", "{\"amount\":\"250\",\"currency\":\"KES\",\"phone\":\"254708374004\"}",
+                UUID.randomUUID().toString());
+        String id = r.text("id");
+        // The emulator posts to the QueueTimeOutURL first, then the result.
+        awaitTrue("queue timeout received", () -> jdbc.sql(
+                        "select count(*) from provider_callbacks where payment_id = ? and channel = 'timeout' and status = 'processed'")
+                .param(id).query(Long.class).single() == 1);
+        receiver.await(id, h -> h.type().equals("payout.succeeded"), WAIT);
+        assertThat(receiver.forPayment(id)).extracting(WebhookReceiver.Received::type).containsExactly("payout.succeeded");
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "payout to {0} is settled through Daraja's Transaction Status API")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"254708374006", "254708374008"})
     void payoutsWithoutAnAnswerAreSettledByTheStatusQuery(String phone) {

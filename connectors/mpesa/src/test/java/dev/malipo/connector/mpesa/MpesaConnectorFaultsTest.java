@@ -190,6 +190,22 @@ class MpesaConnectorFaultsTest {
     }
 
     @Test
+    void buyGoodsSendsTheTillAsPartyBUnderTheStoreNumber() {
+        MpesaConnector till = new MpesaConnector(new ConnectorConfig("acct-till", base(), Map.of("consumer-key", "key",
+                "consumer-secret", "secret", "short-code", "300100", "passkey", "pk", "transaction-type", "CustomerBuyGoodsOnline",
+                "till-number", "500200"), Duration.ofMillis(300), Duration.ofMillis(300), CLOCK, new InMemoryTokenCache()));
+        assertThat(till.collect(collect("100"))).isInstanceOf(Outcome.Pending.class);
+        JsonNode sent = pushes.getLast();
+        assertThat(sent.get("TransactionType").asString()).isEqualTo("CustomerBuyGoodsOnline");
+        assertThat(sent.get("BusinessShortCode").asString()).isEqualTo("300100");
+        assertThat(sent.get("PartyB").asString()).isEqualTo("500200");
+        assertThat(new String(Base64.getDecoder().decode(sent.get("Password").asString()))).startsWith("300100pk");
+        assertThatThrownBy(() -> new MpesaConnector(new ConnectorConfig("acct-x", base(), Map.of("consumer-key", "key",
+                "consumer-secret", "secret", "short-code", "300100", "passkey", "pk", "transaction-type", "CustomerBuyGoodsOnline"),
+                null, null, CLOCK, null))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("till-number");
+    }
+
+    @Test
     void sendsWhatDarajaExpectsAndReusesTheToken() {
         MpesaConnector c = connector(base());
         assertThat(c.collect(collect("100"))).isInstanceOfSatisfying(Outcome.Pending.class,
