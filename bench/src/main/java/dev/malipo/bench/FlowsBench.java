@@ -152,10 +152,10 @@ public final class FlowsBench {
      * A different customer for every flow: one phone can hold one M-Pesa prompt at a time (the
      * emulator answers a second one with 1001, subscriber busy). Endings 000-010 are test numbers.
      */
-    private static String phone(long i) {
-        long n = i % 100_000;
-        if (n % 1000 <= 10) n += 11;
-        return String.format("2547085%05d", n);
+    static String phone(long i) {
+        long n = i % 900_000;
+        // Last three digits 011-999 (000-010 are test numbers), the three before them count up.
+        return String.format("254708%03d%03d", n / 989, n % 989 + 11);
     }
 
     private HttpServer startReceiver() throws IOException {
