@@ -218,9 +218,13 @@ class DarajaFlowsTest extends PostgresTestBase {
 
     @Test
     void payoutSucceedsAndAFailedPayoutSaysWhy() {
-        ApiClient.Response ok = api.post("/v1/payouts",
-                "{\"amount\":\"250\",\"currency\":\"KES\",\"phone\":\"254708374149\",\"description\":\"Refund 77\"}",
-                UUID.randomUUID().toString());
+        String key = UUID.randomUUID().toString();
+        String body = "{\"amount\":\"250\",\"currency\":\"KES\",\"phone\":\"254708374149\",\"description\":\"Refund 77\"}";
+        ApiClient.Response ok = api.post("/v1/payouts", body, key);
+        // A retried payout with the same key pays nothing twice.
+        ApiClient.Response again = api.post("/v1/payouts", body, key);
+        assertThat(again.text("id")).isEqualTo(ok.text("id"));
+        assertThat(again.headers().get("idempotent-replayed")).containsExactly("true");
         assertThat(ok.status()).as(ok.body()).isEqualTo(201);
         assertThat(ok.text("id")).startsWith("po_");
         receiver.await(ok.text("id"), r -> r.type().equals("payout.succeeded"), WAIT);
