@@ -118,12 +118,16 @@ public class Idempotency {
         return Optional.empty();
     }
 
+    private boolean hasLinkedResource(Handle handle) {
+        return keys.find(handle.merchantId, handle.key).map(r -> r.resourceId() != null).orElse(false);
+    }
+
     private ResponseEntity<?> execute(Handle handle, Function<Handle, ResponseEntity<?>> work) {
         ResponseEntity<?> response;
         try {
             response = work.apply(handle);
         } catch (ApiException e) {
-            if (keys.find(handle.merchantId, handle.key).map(r -> r.resourceId() != null).orElse(false)) {
+            if (hasLinkedResource(handle)) {
                 // A resource exists (e.g. a payment the provider refused): the error is its answer, replayed as such.
                 response = ProblemHandler.render(e);
             } else {
@@ -134,7 +138,7 @@ public class Idempotency {
         } catch (RuntimeException e) {
             // Unexpected: free the key only if nothing was created; otherwise a retry after the lock
             // timeout recovers the resource instead of creating (and charging) a second one.
-            if (!keys.find(handle.merchantId, handle.key).map(r -> r.resourceId() != null).orElse(false)) {
+            if (!hasLinkedResource(handle)) {
                 keys.release(handle.merchantId, handle.key);
             }
             throw e;

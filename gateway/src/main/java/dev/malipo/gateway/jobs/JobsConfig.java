@@ -27,6 +27,7 @@ class JobsConfig implements SmartLifecycle {
     private final DataSource dataSource;
     private final List<Task<?>> tasks;
     private final MalipoProperties properties;
+    private final boolean postgres;
     private volatile Scheduler scheduler;
     private volatile boolean running;
 
@@ -34,6 +35,7 @@ class JobsConfig implements SmartLifecycle {
         this.dataSource = dataSource;
         this.tasks = tasks;
         this.properties = properties;
+        this.postgres = isPostgres(dataSource); // asked once: build() runs again on every restart
         this.scheduler = build();
     }
 
@@ -50,7 +52,7 @@ class JobsConfig implements SmartLifecycle {
                 .enableImmediateExecution()
                 .alwaysPersistTimestampInUTC()
                 .shutdownMaxWait(Duration.ofSeconds(10));
-        if (isPostgres(dataSource)) {
+        if (postgres) {
             // Claims due rows with FOR UPDATE SKIP LOCKED, so instances never contend for one job.
             builder.pollUsingLockAndFetch(0.5, 1.0);
         }

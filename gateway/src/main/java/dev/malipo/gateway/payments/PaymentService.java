@@ -106,15 +106,13 @@ public class PaymentService {
         tx.executeWithoutResult(status -> {
             payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant());
             Payment p = payments.find(paymentId).orElseThrow();
+            // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
             switch (outcome) {
-                case Outcome.Pending pending -> {
-                }
-                case Outcome.Succeeded s -> transitions.move(p, PaymentStatus.SUCCEEDED, s.receipt(), null);
-                case Outcome.Declined d -> transitions.move(p, PaymentStatus.FAILED, null, d.reason());
                 case Outcome.NotSent n -> transitions.move(p, PaymentStatus.FAILED, null, new FailureReason(
                         "provider_unreachable", "The provider could not be reached (" + n.reason() + "); nothing was charged",
                         "The payment service is unavailable, please try again shortly", true, null, null));
                 case Outcome.Unknown u -> transitions.move(p, PaymentStatus.UNKNOWN, null, null);
+                default -> transitions.applyDefinite(p, outcome);
             }
             events.publishEvent(new InitiationAnswered(paymentId));
         });
