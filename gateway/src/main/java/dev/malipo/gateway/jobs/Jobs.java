@@ -2,11 +2,13 @@ package dev.malipo.gateway.jobs;
 
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Schedules a job. Called inside the business transaction that makes the job necessary, so the
@@ -26,18 +28,49 @@ public class Jobs {
 
     // Looked up lazily: the scheduler is built from the tasks, whose handlers themselves schedule.
     private final ObjectProvider<JobsConfig> jobs;
+    private final JdbcClient jdbc;
 
-    Jobs(ObjectProvider<JobsConfig> jobs) {
+    Jobs(ObjectProvider<JobsConfig> jobs, JdbcClient jdbc) {
         this.jobs = jobs;
+        this.jdbc = jdbc;
     }
 
+    /** Schedules the instance unless it exists (one look-up and one insert). */
     public boolean schedule(String task, String instanceId, Instant at) {
-        JobsConfig config = jobs.getObject();
-        boolean created = config.scheduler().scheduleIfNotExists(new TaskInstance<Void>(task, instanceId), at);
-        if (created && !at.isAfter(Instant.now()) && TransactionSynchronizationManager.isSynchronizationActive()
-                && !TransactionSynchronizationManager.hasResource(WAKE_UP_AFTER_COMMIT)) {
+        boolean created = jobs.getObject().scheduler().scheduleIfNotExists(new TaskInstance<Void>(task, instanceId), at);
+        if (created) wakeUpAfterCommitIfDue(at);
+        return created;
+    }
+
+    /**
+     * Schedules an instance whose id was just made up (a fresh random id, or a payment's first
+     * check): one insert, no look-up. A clash is a bug and fails the transaction.
+     */
+    public void scheduleNew(String task, String instanceId, Instant at) {
+        jobs.getObject().scheduler().scheduleBatch(List.of(new TaskInstance<Void>(task, instanceId)), at);
+        wakeUpAfterCommitIfDue(at);
+    }
+
+    /**
+     * Drops an instance that has become pointless (a check for a payment already settled, a retry
+     * of a webhook already delivered). One that a scheduler has picked is left to run: its handler
+     * finds nothing to do.
+     */
+    public void cancelIfWaiting(String task, String instanceId) {
+        jdbc.sql("delete from scheduled_tasks where task_name = ? and task_instance = ? and picked = false")
+                .params(task, instanceId).update();
+    }
+
+    private void wakeUpAfterCommitIfDue(Instant at) {
+        if (at.isAfter(Instant.now())) return;
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            jobs.getObject().scheduler().triggerCheckForDueExecutions(); // already committed
+            return;
+        }
+        if (!TransactionSynchronizationManager.hasResource(WAKE_UP_AFTER_COMMIT)) {
             // db-scheduler's immediate check runs right now, inside our still-open transaction, and
             // cannot see the new row: without this, a due job waits for the next poll (up to 1 s).
+            JobsConfig config = jobs.getObject();
             TransactionSynchronizationManager.bindResource(WAKE_UP_AFTER_COMMIT, Boolean.TRUE);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
@@ -51,6 +84,5 @@ public class Jobs {
                 }
             });
         }
-        return created;
     }
 }

@@ -3,6 +3,7 @@ package dev.malipo.gateway.payments;
 import dev.malipo.core.connector.Outcome;
 import dev.malipo.core.payment.FailureReason;
 import dev.malipo.core.payment.PaymentStatus;
+import dev.malipo.gateway.jobs.Jobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -22,29 +23,47 @@ public class PaymentTransitions {
 
     private final PaymentRepository payments;
     private final ApplicationEventPublisher events;
+    private final Jobs jobs;
     private final Clock clock;
 
-    PaymentTransitions(PaymentRepository payments, ApplicationEventPublisher events, Clock clock) {
+    PaymentTransitions(PaymentRepository payments, ApplicationEventPublisher events, Jobs jobs, Clock clock) {
         this.payments = payments;
         this.events = events;
+        this.jobs = jobs;
         this.clock = clock;
+    }
+
+    /** The first status check, scheduled with every payment; later ones are chained by the check itself. */
+    public static String firstCheckId(String paymentId) {
+        return paymentId + "#1";
     }
 
     /** @return true when this call moved the payment (and emitted its event) */
     @Transactional
     public boolean move(Payment seen, PaymentStatus to, String receipt, FailureReason failure) {
+        return moveTo(seen, to, receipt, failure) != null;
+    }
+
+    /** @return the payment as this call left it, or null when it did not move it */
+    @Transactional
+    public Payment moveTo(Payment seen, PaymentStatus to, String receipt, FailureReason failure) {
         if (!seen.status().canMoveTo(to)) {
-            return false;
+            return null;
         }
         int updated = payments.transition(seen.id(), seen.status(), to, receipt, failure, clock.instant());
         if (updated == 0) {
             log.debug("payment {} no longer {}; {} not applied", seen.id(), seen.status(), to);
-            return false;
+            return null;
         }
         Payment now = payments.find(seen.id()).orElseThrow();
+        if (to.isTerminal()) {
+            // Most payments settle long before their first check is due: drop it rather than run
+            // it only to find nothing to do (later checks exist only for slow payments; they do the same).
+            jobs.cancelIfWaiting(Jobs.CHECK_PAYMENT, firstCheckId(seen.id()));
+        }
         events.publishEvent(new PaymentStatusChanged(now, PaymentView.of(now)));
         log.info("payment {} {} -> {}{}", seen.id(), seen.status(), to, failure == null ? "" : " (" + failure.code() + ")");
-        return true;
+        return now;
     }
 
     /**
@@ -53,12 +72,18 @@ public class PaymentTransitions {
      */
     @Transactional
     public boolean applyDefinite(Payment seen, Outcome outcome) {
+        return applyDefiniteTo(seen, outcome) != null;
+    }
+
+    /** {@link #applyDefinite}, returning the payment as it left it, or null when nothing moved. */
+    @Transactional
+    public Payment applyDefiniteTo(Payment seen, Outcome outcome) {
         return switch (outcome) {
-            case Outcome.Succeeded s -> move(seen, PaymentStatus.SUCCEEDED, s.receipt(), null);
-            case Outcome.Declined d -> move(seen, PaymentStatus.FAILED, null, d.reason());
-            case Outcome.Pending p -> false;
-            case Outcome.Unknown u -> false;
-            case Outcome.NotSent n -> false;
+            case Outcome.Succeeded s -> moveTo(seen, PaymentStatus.SUCCEEDED, s.receipt(), null);
+            case Outcome.Declined d -> moveTo(seen, PaymentStatus.FAILED, null, d.reason());
+            case Outcome.Pending p -> null;
+            case Outcome.Unknown u -> null;
+            case Outcome.NotSent n -> null;
         };
     }
 }
