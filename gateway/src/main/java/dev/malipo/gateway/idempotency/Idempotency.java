@@ -15,15 +15,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Makes a POST safe to repeat. The first request with a key claims it (an INSERT, so of twenty
- * concurrent duplicates exactly one proceeds); its response is stored and replayed to every later
- * request with the same key and body. The same key with another body is refused. If the gateway
- * died half-way, the key remembers the resource it had created, and a retry returns that resource
+ * Makes a POST safe to repeat. The key is claimed by an INSERT inside the transaction that creates
+ * the resource, so the claim and the resource commit together (of twenty concurrent duplicates
+ * exactly one gets past the unique key; the others wait for its commit and then find the key
+ * taken). The response is stored in the transaction that decides it, and replayed to every later
+ * request with the same key and body; the same key with another body is refused. If the gateway
+ * died half-way, the key names the resource it had created, and a retry returns that resource
  * instead of creating a second one.
+ *
+ * <p>Nothing is written for a request refused before it creates anything (bad input): the
+ * merchant may correct it and reuse the key.
  */
 @Service
 public class Idempotency {
@@ -40,18 +46,66 @@ public class Idempotency {
         this.clock = clock;
     }
 
-    /** Handed to the work: call {@link #linkResource} inside the transaction that creates the resource. */
+    /** Thrown out of {@link Handle#claim} when another request holds the key; rolls back the claiming transaction. */
+    static final class KeyTaken extends RuntimeException {
+        KeyTaken() {
+            super("idempotency key taken", null, false, false);
+        }
+    }
+
+    /**
+     * Handed to the work: {@link #claim} inside the transaction that creates the resource, and
+     * optionally {@link #complete} inside the one that decides the answer.
+     */
     public final class Handle {
         private final String merchantId;
         private final String key;
+        private final String requestHash;
+        private final Instant now;
+        /** Set when this request took over a stale claim that had created nothing. */
+        private final Instant takenOverLock;
+        private boolean claimed;
+        private ResponseEntity<?> completed;
 
-        private Handle(String merchantId, String key) {
+        private Handle(String merchantId, String key, String requestHash, Instant now, Instant takenOverLock) {
             this.merchantId = merchantId;
             this.key = key;
+            this.requestHash = requestHash;
+            this.now = now;
+            this.takenOverLock = takenOverLock;
         }
 
-        public void linkResource(String resourceId) {
-            keys.linkResource(merchantId, key, resourceId);
+        /** Claims the key for {@code resourceId}; call inside the transaction that creates it. */
+        public void claim(String resourceId) {
+            if (takenOverLock != null) {
+                if (!keys.linkTakenOver(merchantId, key, resourceId, takenOverLock)) throw new KeyTaken();
+            } else {
+                try {
+                    keys.claim(merchantId, key, requestHash, resourceId, now);
+                } catch (DuplicateKeyException e) {
+                    throw new KeyTaken();
+                }
+            }
+            claimed = true;
+        }
+
+        /**
+         * Stores {@code response} as this key's answer and returns what to send (the body already
+         * serialized, so it is not rendered twice). Call inside the transaction that decides it.
+         */
+        public ResponseEntity<?> complete(ResponseEntity<?> response) {
+            String body = response.getBody() instanceof String s ? s : json.writeValueAsString(response.getBody());
+            keys.complete(merchantId, key, response.getStatusCode().value(), body);
+            HttpHeaders headers = new HttpHeaders();
+            headers.putAll(response.getHeaders());
+            if (headers.getContentType() == null) headers.setContentType(MediaType.APPLICATION_JSON);
+            completed = new ResponseEntity<>(body, headers, response.getStatusCode());
+            return completed;
+        }
+
+        /** The response stored by {@link #complete}, if it was called. */
+        public ResponseEntity<?> response() {
+            return completed;
         }
     }
 
@@ -69,31 +123,43 @@ public class Idempotency {
                     "The Idempotency-Key is longer than 255 characters");
         }
         String hash = Hmac.sha256HexDigest(method + " " + path + "\n" + new String(body, StandardCharsets.UTF_8));
-        Instant now = clock.instant();
-        try {
-            keys.claim(merchantId, key, hash, now);
-        } catch (DuplicateKeyException taken) {
-            Optional<ResponseEntity<?>> answer = answerForTakenKey(merchantId, key, hash, now, recover);
-            if (answer.isPresent()) {
-                return answer.get();
+        // Whole microseconds, as both databases store them: the take-over matches on this value.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Handle handle = new Handle(merchantId, key, hash, now, null);
+        for (int round = 0; ; round++) {
+            try {
+                return execute(handle, work);
+            } catch (KeyTaken taken) {
+                IdempotencyRepository.Row row = keys.find(merchantId, key).orElse(null);
+                if (row == null && round == 0) {
+                    // The holder rolled back after we queued behind it (it failed): claim afresh.
+                    handle = new Handle(merchantId, key, hash, now, null);
+                    continue;
+                }
+                if (row == null) throw inProgress();
+                Optional<ResponseEntity<?>> answer = answerForTakenKey(row, merchantId, key, hash, now, recover);
+                if (answer.isPresent()) return answer.get();
+                if (round > 0) throw inProgress();
+                handle = new Handle(merchantId, key, hash, now, now); // we hold the stale claim now
+            } catch (RuntimeException refused) {
+                if (handle.claimed) throw refused; // failed after creating: the claim stays for recovery
+                // Refused before creating anything (bad input). The key may still belong to an earlier
+                // request (another body, or a replay that no longer passes): that request's answer wins.
+                IdempotencyRepository.Row row = keys.find(merchantId, key).orElse(null);
+                if (row == null) throw refused;
+                return answerForTakenKey(row, merchantId, key, hash, now, recover).orElseThrow(() -> refused);
             }
         }
-        return execute(new Handle(merchantId, key), work);
     }
 
-    private Optional<ResponseEntity<?>> answerForTakenKey(String merchantId, String key, String hash, Instant now,
-                                                         Function<String, ResponseEntity<?>> recover) {
-        IdempotencyRepository.Row row = keys.find(merchantId, key).orElse(null);
-        if (row == null) {
-            // Released between our insert and read (the first request failed validation): try the claim again.
-            try {
-                keys.claim(merchantId, key, hash, now);
-            } catch (DuplicateKeyException again) {
-                throw new ApiException.IdempotencyConflict(HttpStatus.CONFLICT, "idempotency_request_in_progress",
-                        "A request with this Idempotency-Key is still being processed; retry shortly");
-            }
-            return Optional.empty();
-        }
+    private static ApiException inProgress() {
+        return new ApiException.IdempotencyConflict(HttpStatus.CONFLICT, "idempotency_request_in_progress",
+                "A request with this Idempotency-Key is still being processed; retry shortly");
+    }
+
+    /** What a request finds when the key is taken; empty when it took over a stale claim that created nothing. */
+    private Optional<ResponseEntity<?>> answerForTakenKey(IdempotencyRepository.Row row, String merchantId, String key,
+                                                         String hash, Instant now, Function<String, ResponseEntity<?>> recover) {
         if (!row.requestHash().equals(hash)) {
             throw new ApiException.IdempotencyConflict(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused",
                     "This Idempotency-Key was already used with a different request; use a new key");
@@ -105,21 +171,17 @@ public class Idempotency {
                     .body(row.responseBody()));
         }
         if (row.lockedAt().isAfter(now.minus(LOCK_TIMEOUT))) {
-            throw new ApiException.IdempotencyConflict(HttpStatus.CONFLICT, "idempotency_request_in_progress",
-                    "A request with this Idempotency-Key is still being processed; retry shortly");
+            throw inProgress();
         }
         if (row.resourceId() != null) {
             return Optional.of(recover.apply(row.resourceId()));
         }
+        // A stale claim that created nothing (only rows from before claims moved into the creating
+        // transaction can look like this): take it over, conditionally on the lock we saw.
         if (!keys.takeOver(merchantId, key, row.lockedAt(), now)) {
-            throw new ApiException.IdempotencyConflict(HttpStatus.CONFLICT, "idempotency_request_in_progress",
-                    "A request with this Idempotency-Key is still being processed; retry shortly");
+            throw inProgress();
         }
         return Optional.empty();
-    }
-
-    private boolean hasLinkedResource(Handle handle) {
-        return keys.find(handle.merchantId, handle.key).map(r -> r.resourceId() != null).orElse(false);
     }
 
     private ResponseEntity<?> execute(Handle handle, Function<Handle, ResponseEntity<?>> work) {
@@ -127,26 +189,16 @@ public class Idempotency {
         try {
             response = work.apply(handle);
         } catch (ApiException e) {
-            if (hasLinkedResource(handle)) {
-                // A resource exists (e.g. a payment the provider refused): the error is its answer, replayed as such.
-                response = ProblemHandler.render(e);
-            } else {
-                // Nothing was created: free the key so the merchant can correct the request and reuse it.
-                keys.release(handle.merchantId, handle.key);
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            // Unexpected: free the key only if nothing was created; otherwise a retry after the lock
-            // timeout recovers the resource instead of creating (and charging) a second one.
-            if (!hasLinkedResource(handle)) {
-                keys.release(handle.merchantId, handle.key);
-            }
-            throw e;
+            if (!handle.claimed) throw e;
+            // A resource exists (e.g. a payment the provider refused): the error is its answer, replayed as such.
+            response = ProblemHandler.render(e);
         }
-        String body = response.getBody() instanceof String s ? s : json.writeValueAsString(response.getBody());
-        keys.complete(handle.merchantId, handle.key, response.getStatusCode().value(), body);
-        HttpHeaders headers = new HttpHeaders();
-        headers.putAll(response.getHeaders());
-        return new ResponseEntity<>(response.getBody(), headers, response.getStatusCode());
+        // Unexpected failures after the claim propagate and leave the claim in place: a retry after
+        // the lock timeout recovers the resource instead of creating (and charging) a second one.
+        if (handle.completed != null) return handle.completed;
+        if (!handle.claimed) {
+            throw new IllegalStateException("idempotent work answered without claiming its key");
+        }
+        return handle.complete(response);
     }
 }

@@ -20,11 +20,11 @@ class IdempotencyRepository {
     }
 
     /** @throws org.springframework.dao.DuplicateKeyException when the key is taken */
-    void claim(String merchantId, String key, String requestHash, Instant now) {
+    void claim(String merchantId, String key, String requestHash, String resourceId, Instant now) {
         jdbc.sql("""
-                        insert into idempotency_keys (merchant_id, idem_key, request_hash, state, locked_at, created_at)
-                        values (?, ?, ?, 'in_progress', ?, ?)""")
-                .params(merchantId, key, requestHash, Timestamp.from(now), Timestamp.from(now)).update();
+                        insert into idempotency_keys (merchant_id, idem_key, request_hash, state, resource_id, locked_at, created_at)
+                        values (?, ?, ?, 'in_progress', ?, ?, ?)""")
+                .params(merchantId, key, requestHash, resourceId, Timestamp.from(now), Timestamp.from(now)).update();
     }
 
     Optional<Row> find(String merchantId, String key) {
@@ -44,9 +44,13 @@ class IdempotencyRepository {
                 .params(Timestamp.from(now), merchantId, key, Timestamp.from(staleLock)).update() == 1;
     }
 
-    void linkResource(String merchantId, String key, String resourceId) {
-        jdbc.sql("update idempotency_keys set resource_id = ? where merchant_id = ? and idem_key = ?")
-                .params(resourceId, merchantId, key).update();
+    /** Names the resource on a claim this request took over; false when someone else took it since. */
+    boolean linkTakenOver(String merchantId, String key, String resourceId, Instant ourLock) {
+        return jdbc.sql("""
+                        update idempotency_keys set resource_id = ?
+                        where merchant_id = ? and idem_key = ? and state = 'in_progress' and resource_id is null
+                          and locked_at = ?""")
+                .params(resourceId, merchantId, key, Timestamp.from(ourLock)).update() == 1;
     }
 
     void complete(String merchantId, String key, int status, String body) {
@@ -54,10 +58,5 @@ class IdempotencyRepository {
                         update idempotency_keys set state = 'completed', response_status = ?, response_body = ?
                         where merchant_id = ? and idem_key = ?""")
                 .params(status, body, merchantId, key).update();
-    }
-
-    void release(String merchantId, String key) {
-        jdbc.sql("delete from idempotency_keys where merchant_id = ? and idem_key = ? and state = 'in_progress'")
-                .params(merchantId, key).update();
     }
 }

@@ -23,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Creates a payment or payout and asks the provider to start it. The row is committed before the
@@ -61,7 +62,12 @@ public class PaymentService {
     record Created(Payment payment, Outcome initiation) {
     }
 
-    Created create(Caller caller, CreatePaymentCommand command, Idempotency.Handle idempotency) {
+    /**
+     * @param answered called inside the transaction that stores the provider's answer, with the
+     *                 payment as that transaction leaves it: what it writes (the idempotent
+     *                 response) commits together with the answer
+     */
+    Created create(Caller caller, CreatePaymentCommand command, Idempotency.Handle idempotency, Consumer<Created> answered) {
         ProviderAccount account = connectors.route(caller.merchantId(), command.phone().country().name(), caller.mode(),
                 command.providerAccount());
         PaymentConnector connector = connectors.connector(account.id());
@@ -85,17 +91,19 @@ public class PaymentService {
                 command.amount(), command.phone().e164(), command.phone().network().name().toLowerCase(Locale.ROOT),
                 command.reference(), command.description(), command.metadata(), command.webhookUrl(), account.provider(),
                 account.id(), null, null, null, token, null, now, now, null);
+        // The key's claim, the row and its safety-net check commit together, before the provider
+        // hears of the payment: a crash after this point leaves a record that reconciliation settles.
         tx.executeWithoutResult(status -> {
+            idempotency.claim(id);
             payments.insert(payment);
-            idempotency.linkResource(id);
-            jobs.schedule(Jobs.CHECK_PAYMENT, id + "#1", now.plus(properties.reconciliation().firstCheckAfter()));
+            jobs.scheduleNew(Jobs.CHECK_PAYMENT, PaymentTransitions.firstCheckId(id),
+                    now.plus(properties.reconciliation().firstCheckAfter()));
         });
         log.info("{} {} created: {} to {} via {}", payment.objectName(), id, command.amount(), command.phone().masked(),
                 account.provider());
 
         Outcome outcome = collect != null ? connector.collect(collect) : connector.payout(payout);
-        recordInitiation(id, outcome);
-        return new Created(payments.find(id).orElseThrow(), outcome);
+        return recordInitiation(id, outcome, answered);
     }
 
     /**
@@ -103,7 +111,12 @@ public class PaymentService {
      * payment whose initiation never came back (the gateway died while waiting): that is UNKNOWN.
      */
     public void recordInitiation(String paymentId, Outcome outcome) {
-        tx.executeWithoutResult(status -> {
+        recordInitiation(paymentId, outcome, created -> {
+        });
+    }
+
+    private Created recordInitiation(String paymentId, Outcome outcome, Consumer<Created> answered) {
+        Created created = tx.execute(status -> {
             payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant());
             Payment p = payments.find(paymentId).orElseThrow();
             // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
@@ -114,10 +127,15 @@ public class PaymentService {
                 case Outcome.Unknown u -> transitions.move(p, PaymentStatus.UNKNOWN, null, null);
                 default -> transitions.applyDefinite(p, outcome);
             }
+            // Callbacks that came before this answer are applied now, in this transaction.
             events.publishEvent(new InitiationAnswered(paymentId));
+            Created c = new Created(payments.find(paymentId).orElseThrow(), outcome);
+            answered.accept(c);
+            return c;
         });
         if (outcome instanceof Outcome.Unknown u) {
             log.warn("payment {} outcome unknown after initiation ({}); reconciliation will ask the provider", paymentId, u.reason());
         }
+        return created;
     }
 }

@@ -8,6 +8,7 @@ import dev.malipo.core.phone.Country;
 import dev.malipo.core.phone.Msisdn;
 import dev.malipo.gateway.api.ApiException;
 import dev.malipo.gateway.api.JsonBody;
+import dev.malipo.gateway.api.ProblemHandler;
 import dev.malipo.gateway.idempotency.Idempotency;
 import dev.malipo.gateway.merchants.Caller;
 import org.springframework.http.HttpStatus;
@@ -85,8 +86,8 @@ class PaymentsController {
         return idempotency.run(caller.merchantId(), key, "POST", path, raw,
                 handle -> {
                     CreatePaymentCommand command = parse(kind, raw);
-                    PaymentService.Created created = service.create(caller, command, handle);
-                    return respond(created);
+                    service.create(caller, command, handle, created -> handle.complete(respond(created)));
+                    return handle.response();
                 },
                 resourceId -> ResponseEntity.ok(PaymentView.of(payments.find(resourceId).orElseThrow())));
     }
@@ -96,7 +97,15 @@ class PaymentsController {
      * the provider was unreachable or refused to work (nothing charged, safe to retry with a new
      * key), the answer is an error naming the failed payment.
      */
-    private ResponseEntity<?> respond(PaymentService.Created created) {
+    private static ResponseEntity<?> respond(PaymentService.Created created) {
+        try {
+            return answer(created);
+        } catch (ApiException e) {
+            return ProblemHandler.render(e);
+        }
+    }
+
+    private static ResponseEntity<?> answer(PaymentService.Created created) {
         Payment p = created.payment();
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put(p.objectName() + "_id", p.id());
