@@ -5,7 +5,6 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.malipo.core.connector.CallbackEvent;
 import dev.malipo.core.connector.CallbackRejectedException;
 import dev.malipo.core.connector.Outcome;
-import dev.malipo.core.connector.PaymentConnector;
 import dev.malipo.core.connector.StatusQuery;
 import dev.malipo.core.payment.PaymentStatus;
 import dev.malipo.gateway.connectors.Connectors;
@@ -15,6 +14,7 @@ import dev.malipo.gateway.payments.InitiationAnswered;
 import dev.malipo.gateway.payments.Payment;
 import dev.malipo.gateway.payments.PaymentRepository;
 import dev.malipo.gateway.payments.PaymentTransitions;
+import dev.malipo.gateway.support.Ids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -27,20 +27,32 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns a stored callback into a status change, once. A callback for a payment whose initiation
- * answer is not stored yet is parked until it is. A callback for a payment whose outcome is
- * UNKNOWN is not believed on its own: it tells us the provider's reference, and a status query
- * settles the payment — unless the callback is itself the provider's answer to such a query
- * (asynchronous status APIs such as Daraja's Transaction Status).
+ * Turns a provider callback into a status change, once. Every decision is taken holding the
+ * payment's row lock, so two copies of one callback, or a callback and the initiation's answer,
+ * never decide at the same time.
+ *
+ * <p>Where it happens: normally in the request that brings the callback, in the transaction that
+ * stores it (one commit, and the provider is answered only after it). A callback for a payment
+ * whose initiation answer is not stored yet is parked, and decided in the transaction that stores
+ * that answer. A durable job takes over what cannot be decided on the spot: a callback for a
+ * payment whose outcome is UNKNOWN is not believed on its own (it tells us the provider's
+ * reference, and a status query settles the payment — unless the callback is itself the
+ * provider's answer to such a query), and any callback whose handling failed unexpectedly is
+ * stored raw for the job to retry.
  */
 @Component
 class CallbackProcessor {
     private static final Logger log = LoggerFactory.getLogger(CallbackProcessor.class);
+    static final String CHANNEL_HEADER = "x-malipo-callback-channel";
+    private static final TypeReference<Map<String, List<String>>> HEADERS = new TypeReference<>() {
+    };
 
     private final CallbackRepository callbacks;
     private final PaymentRepository payments;
@@ -79,66 +91,190 @@ class CallbackProcessor {
         return hash < 0 ? instanceId : instanceId.substring(0, hash);
     }
 
+    /** A callback as it arrived over HTTP (headers lower-cased, credentials already dropped). */
+    record Incoming(String token, String channel, String sourceIp, Map<String, List<String>> headers, byte[] body) {
+    }
+
+    /**
+     * Stores a callback and decides it if it can, in one transaction. Returns false when the token
+     * names no payment (nothing is stored). Returns only once the callback is durably stored.
+     */
+    boolean receive(Incoming in) {
+        String id = Ids.newId("cb");
+        Instant now = clock.instant();
+        String headers = json.writeValueAsString(in.headers());
+        String text = new String(in.body(), StandardCharsets.UTF_8);
+        try {
+            return Boolean.TRUE.equals(tx.execute(s -> {
+                Payment payment = payments.lockByCallbackToken(in.token()).orElse(null);
+                if (payment == null) return false;
+                if (!payment.initiationAnswered()) {
+                    callbacks.insert(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(), "parked", null, null, null);
+                    log.info("callback {} parked: {} initiation answer not stored yet", id, payment.id());
+                    return true;
+                }
+                Verdict v = apply(payment, plan(payment, id, in.headers(), in.channel(), in.body()));
+                if (v.confirm() != null) {
+                    callbacks.insert(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(), "received", null, null, null);
+                    jobs.scheduleNew(Jobs.PROCESS_CALLBACK, id, now);
+                } else {
+                    callbacks.insert(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(), v.status(), v.dedupeKey(),
+                            v.note(), now);
+                }
+                log.debug("callback {} for {}: {} ({})", id, payment.id(), v.status(), in.channel());
+                return true;
+            }));
+        } catch (RuntimeException e) {
+            // Whatever failed was rolled back with the transaction. Keep the callback raw and let the
+            // job try again: what the provider hears acknowledged is never lost.
+            log.warn("callback {} could not be handled at once ({}); stored for the job", id, e.toString());
+            return Boolean.TRUE.equals(tx.execute(s -> {
+                String paymentId = payments.idByCallbackToken(in.token()).orElse(null);
+                if (paymentId == null) return false;
+                callbacks.insert(id, paymentId, now, in.sourceIp(), headers, text, in.channel(), "received", null, null, null);
+                jobs.scheduleNew(Jobs.PROCESS_CALLBACK, id, now);
+                return true;
+            }));
+        }
+    }
+
+    /** The job: a stored callback still 'received' (its handling failed, or it needs the provider's word). */
     void process(String callbackId) {
         CallbackRepository.StoredCallback cb = callbacks.find(callbackId).orElse(null);
         if (cb == null || !"received".equals(cb.status())) {
             return; // processed, parked or gone: a re-run changes nothing
         }
         // Park under the payment's row lock: recording the initiation answer updates that row, so
-        // either it waits for our park to commit (and then releases it), or we wait for it to
+        // either it waits for our park to commit (and then decides it), or we wait for it to
         // commit (and then see the answer). Without the lock both could miss each other.
-        boolean parked = Boolean.TRUE.equals(tx.execute(s -> {
-            if (payments.lockInitiationAnswered(cb.paymentId())) return false;
-            return callbacks.park(callbackId);
-        }));
-        if (parked) {
+        Verdict v = tx.execute(s -> {
+            Payment payment = payments.lock(cb.paymentId());
+            if (!payment.initiationAnswered()) {
+                callbacks.park(callbackId);
+                return null;
+            }
+            Verdict verdict = apply(payment, plan(payment, callbackId, stored(cb.headers()), cb.channel(), bytes(cb)));
+            if (verdict.confirm() == null) {
+                callbacks.finish(callbackId, verdict.status(), verdict.dedupeKey(), verdict.note(), clock.instant());
+            }
+            return verdict;
+        });
+        if (v == null) {
             log.info("callback {} parked: {} initiation answer not stored yet", callbackId, cb.paymentId());
             return;
         }
-        Payment payment = payments.find(cb.paymentId()).orElseThrow();
-        PaymentConnector connector = connectors.connector(payment.providerAccountId());
+        if (v.confirm() != null) {
+            boolean moved = confirmWithProvider(payments.find(cb.paymentId()).orElseThrow(), v.confirm().outcome());
+            callbacks.finish(callbackId, "processed", v.confirm().dedupeKey(), moved ? "applied" : "no change", clock.instant());
+        }
+    }
+
+    /**
+     * Parked callbacks are decided once their payment's initiation answer is stored, in that same
+     * transaction (which holds the payment's row lock). One the connector cannot even read goes to
+     * the job instead: the answer must be stored whatever a callback holds.
+     */
+    @EventListener
+    void onInitiationAnswered(InitiationAnswered event) {
+        for (CallbackRepository.StoredCallback cb : callbacks.parkedFor(event.paymentId())) {
+            Payment payment = payments.find(event.paymentId()).orElseThrow();
+            Plan plan;
+            try {
+                plan = plan(payment, cb.id(), stored(cb.headers()), cb.channel(), bytes(cb));
+            } catch (RuntimeException e) {
+                log.warn("parked callback {} could not be read ({}); left to the job", cb.id(), e.toString());
+                toJob(cb.id());
+                continue;
+            }
+            Verdict v = apply(payment, plan);
+            if (v.confirm() != null) {
+                toJob(cb.id());
+            } else {
+                callbacks.finish(cb.id(), v.status(), v.dedupeKey(), v.note(), clock.instant());
+            }
+        }
+    }
+
+    private void toJob(String callbackId) {
+        if (callbacks.unpark(callbackId)) {
+            // A fresh instance id: the run that parked this callback may still be finishing.
+            jobs.schedule(Jobs.PROCESS_CALLBACK, callbackId + "#release-" + clock.millis(), clock.instant());
+        }
+    }
+
+    /**
+     * Where a callback stands: {@code status} (processed, duplicate, rejected) with its dedupe key
+     * and a note, or — when {@code confirm} is set — not decided: the provider must confirm first.
+     */
+    record Verdict(String status, String dedupeKey, String note, CallbackEvent confirm) {
+        static Verdict of(String status, String dedupeKey, String note) {
+            return new Verdict(status, dedupeKey, note, null);
+        }
+    }
+
+    /** What to do with a callback, worked out without writing anything. */
+    private sealed interface Plan {
+        /** Ends here with this verdict; {@code learn} is a provider reference to record first, if any. */
+        record Finish(Verdict verdict, Payment payment, String learn) implements Plan {
+        }
+
+        /** A definite outcome to apply. */
+        record Settle(CallbackEvent event, Payment payment, String learn) implements Plan {
+        }
+
+        /** The payment is UNKNOWN: only the provider's answer to a query may settle it. */
+        record Confirm(CallbackEvent event, Payment payment, String learn) implements Plan {
+        }
+    }
+
+    /** Reads and checks a callback against its (locked) payment; writes nothing. */
+    private Plan plan(Payment payment, String callbackId, Map<String, List<String>> headers, String channel, byte[] body) {
         CallbackEvent event;
         try {
-            event = connector.parseCallback(headers(cb.headers(), cb.channel()), cb.body().getBytes(StandardCharsets.UTF_8));
+            event = connectors.connector(payment.providerAccountId()).parseCallback(withChannel(headers, channel), body);
         } catch (CallbackRejectedException e) {
-            callbacks.finish(callbackId, "rejected", null, truncate(e.getMessage()), clock.instant());
             log.warn("callback {} for {} rejected: {}", callbackId, payment.id(), e.getMessage());
-            return;
+            return new Plan.Finish(Verdict.of("rejected", null, truncate(e.getMessage())), payment, null);
         }
         if (payment.providerReference() != null && event.providerReference() != null
                 && !Objects.equals(payment.providerReference(), event.providerReference())) {
-            callbacks.finish(callbackId, "rejected", event.dedupeKey(), "provider reference does not match the payment",
-                    clock.instant());
             log.warn("callback {} names {} but {} is {}", callbackId, event.providerReference(), payment.id(),
                     payment.providerReference());
-            return;
+            return new Plan.Finish(Verdict.of("rejected", event.dedupeKey(), "provider reference does not match the payment"),
+                    payment, null);
         }
         if (callbacks.alreadyProcessed(payment.id(), event.dedupeKey(), callbackId)) {
-            callbacks.finish(callbackId, "duplicate", event.dedupeKey(), null, clock.instant());
-            return;
+            return new Plan.Finish(Verdict.of("duplicate", event.dedupeKey(), null), payment, null);
         }
-        boolean moved = apply(payment, event);
-        callbacks.finish(callbackId, "processed", event.dedupeKey(), moved ? "applied" : "no change", clock.instant());
-    }
-
-    private boolean apply(Payment payment, CallbackEvent event) {
-        if (event.providerReference() != null && payment.providerReference() == null) {
-            payments.setProviderReferenceIfMissing(payment.id(), event.providerReference(), clock.instant());
-            payment = payments.find(payment.id()).orElseThrow();
-        }
-        if (payment.status().isTerminal()) {
-            return false;
-        }
+        String learn = event.providerReference() != null && payment.providerReference() == null ? event.providerReference() : null;
         Outcome outcome = event.outcome();
         boolean settles = outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Declined;
-        if (!settles) {
-            return false;
+        if (payment.status().isTerminal() || !settles) {
+            return new Plan.Finish(Verdict.of("processed", event.dedupeKey(), "no change"), payment, learn);
         }
         if (payment.status() == PaymentStatus.UNKNOWN && event.confirmBeforeTrusting()) {
-            return confirmWithProvider(payment, outcome);
+            return new Plan.Confirm(event, payment, learn);
         }
-        Payment seen = payment;
-        return Boolean.TRUE.equals(tx.execute(s -> transitions.applyDefinite(seen, outcome)));
+        return new Plan.Settle(event, payment, learn);
+    }
+
+    private Verdict apply(Payment seen, Plan plan) {
+        String learn = switch (plan) {
+            case Plan.Finish f -> f.learn();
+            case Plan.Settle s -> s.learn();
+            case Plan.Confirm c -> c.learn();
+        };
+        Payment payment = seen;
+        if (learn != null) {
+            payments.setProviderReferenceIfMissing(seen.id(), learn, clock.instant());
+            payment = payments.find(seen.id()).orElseThrow();
+        }
+        return switch (plan) {
+            case Plan.Finish f -> f.verdict();
+            case Plan.Confirm c -> new Verdict(null, c.event().dedupeKey(), null, c.event());
+            case Plan.Settle s -> Verdict.of("processed", s.event().dedupeKey(),
+                    transitions.applyDefinite(payment, s.event().outcome()) ? "applied" : "no change");
+        };
     }
 
     /** UNKNOWN is settled only by asking the provider; the callback's receipt is kept if the answer agrees. */
@@ -158,34 +294,23 @@ class CallbackProcessor {
         return moved;
     }
 
-    /** Parked callbacks go back to the queue once their payment's initiation answer is stored. */
-    @EventListener
-    void onInitiationAnswered(InitiationAnswered event) {
-        release(event.paymentId());
+    private Map<String, List<String>> stored(String headersJson) {
+        return json.readValue(headersJson, HEADERS);
     }
 
-    private void release(String paymentId) {
-        for (String id : callbacks.parkedFor(paymentId)) {
-            if (callbacks.unpark(id)) {
-                // A fresh instance id: the run that parked this callback may still be finishing.
-                jobs.schedule(Jobs.PROCESS_CALLBACK, id + "#release-" + clock.millis(), clock.instant());
-            }
-        }
+    private static byte[] bytes(CallbackRepository.StoredCallback cb) {
+        return cb.body().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
-     * The stored headers, plus {@value #CHANNEL_HEADER}: "result" or "timeout" (which of the two
-     * URLs the provider called), since some providers (Daraja B2C) send a queue timeout to its own URL.
+     * The headers plus {@value #CHANNEL_HEADER}: "result" or "timeout" (which of the two URLs the
+     * provider called), since some providers (Daraja B2C) send a queue timeout to its own URL.
      */
-    private Map<String, List<String>> headers(String stored, String channel) {
-        Map<String, List<String>> headers = new java.util.HashMap<>(json.readValue(stored,
-                new TypeReference<Map<String, List<String>>>() {
-                }));
-        headers.put(CHANNEL_HEADER, List.of(channel));
-        return headers;
+    private static Map<String, List<String>> withChannel(Map<String, List<String>> headers, String channel) {
+        Map<String, List<String>> out = new HashMap<>(headers);
+        out.put(CHANNEL_HEADER, List.of(channel));
+        return out;
     }
-
-    static final String CHANNEL_HEADER = "x-malipo-callback-channel";
 
     private static String truncate(String s) {
         return s == null ? null : s.length() > 480 ? s.substring(0, 480) : s;

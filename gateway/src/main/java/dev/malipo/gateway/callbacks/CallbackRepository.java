@@ -19,11 +19,15 @@ class CallbackRepository {
         this.jdbc = jdbc;
     }
 
-    void insert(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body, String channel) {
+    /** Stores a callback as it came; {@code status} is where it stands already (processed when it was handled at once). */
+    void insert(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body, String channel,
+                String status, String dedupeKey, String note, Instant processedAt) {
         jdbc.sql("""
-                        insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status)
-                        values (?, ?, ?, ?, ?, ?, ?, 'received')""")
-                .params(id, paymentId, Timestamp.from(receivedAt), sourceIp, headers, body, channel).update();
+                        insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,
+                          dedupe_key, note, processed_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(id, paymentId, Timestamp.from(receivedAt), sourceIp, headers, body, channel, status, dedupeKey, note,
+                        processedAt == null ? null : Timestamp.from(processedAt)).update();
     }
 
     Optional<StoredCallback> find(String id) {
@@ -52,9 +56,14 @@ class CallbackRepository {
                 .param(id).update() == 1;
     }
 
-    List<String> parkedFor(String paymentId) {
-        return jdbc.sql("select id from provider_callbacks where payment_id = ? and status = 'parked' order by received_at")
-                .param(paymentId).query(String.class).list();
+    List<StoredCallback> parkedFor(String paymentId) {
+        return jdbc.sql("""
+                        select id, payment_id, headers, body, channel, status from provider_callbacks
+                        where payment_id = ? and status = 'parked' order by received_at""")
+                .param(paymentId)
+                .query((rs, n) -> new StoredCallback(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)))
+                .list();
     }
 
     boolean alreadyProcessed(String paymentId, String dedupeKey, String exceptId) {

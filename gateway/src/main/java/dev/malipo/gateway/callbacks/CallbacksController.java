@@ -1,9 +1,5 @@
 package dev.malipo.gateway.callbacks;
 
-import dev.malipo.gateway.jobs.Jobs;
-import dev.malipo.gateway.payments.Payment;
-import dev.malipo.gateway.payments.PaymentRepository;
-import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.MalipoProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -14,14 +10,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +22,9 @@ import java.util.Set;
 
 /**
  * Provider callbacks in. The path token (one per payment, 128 random bits) says which payment it is
- * about; the body is stored raw and a durable job is scheduled in one transaction, and only then is
- * the provider answered — so an acknowledged callback is never lost, and the answer is fast
- * because nothing is processed here.
+ * about; the body is stored raw, and decided where possible, in one transaction, and only then is
+ * the provider answered — so an acknowledged callback is never lost, and the answer stays fast
+ * because nothing here waits on anyone but the database (see {@link CallbackProcessor}).
  */
 @RestController
 class CallbacksController {
@@ -42,23 +33,12 @@ class CallbacksController {
     private static final Set<String> DROPPED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
     private static final Map<String, Object> ACK = Map.of("ResultCode", 0, "ResultDesc", "Accepted");
 
-    private final PaymentRepository payments;
-    private final CallbackRepository callbacks;
-    private final Jobs jobs;
-    private final TransactionTemplate tx;
-    private final JsonMapper json;
-    private final Clock clock;
+    private final CallbackProcessor processor;
     private final SourceAddressFilter sources;
     private final MalipoProperties.Callbacks config;
 
-    CallbacksController(PaymentRepository payments, CallbackRepository callbacks, Jobs jobs, TransactionTemplate tx,
-                        JsonMapper json, Clock clock, MalipoProperties properties) {
-        this.payments = payments;
-        this.callbacks = callbacks;
-        this.jobs = jobs;
-        this.tx = tx;
-        this.json = json;
-        this.clock = clock;
+    CallbacksController(CallbackProcessor processor, MalipoProperties properties) {
+        this.processor = processor;
         this.config = properties.callbacks();
         this.sources = new SourceAddressFilter(config.allowedCidrs());
     }
@@ -89,19 +69,9 @@ class CallbacksController {
         if (!token.matches("[0-9a-f]{32}")) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("ResultCode", 1, "ResultDesc", "Unknown callback"));
         }
-        Payment payment = payments.findByCallbackToken(token).orElse(null);
-        if (payment == null) {
+        if (!processor.receive(new CallbackProcessor.Incoming(token, channel, source, headers(request), body))) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("ResultCode", 1, "ResultDesc", "Unknown callback"));
         }
-        String id = Ids.newId("cb");
-        Instant now = clock.instant();
-        String headers = json.writeValueAsString(headers(request));
-        String text = new String(body, StandardCharsets.UTF_8);
-        tx.executeWithoutResult(status -> {
-            callbacks.insert(id, payment.id(), now, source, headers, text, channel);
-            jobs.schedule(Jobs.PROCESS_CALLBACK, id, now);
-        });
-        log.info("callback {} stored for {} ({} bytes, {})", id, payment.id(), body.length, channel);
         return ResponseEntity.ok(ACK);
     }
 

@@ -59,6 +59,20 @@ public class PaymentRepository {
                 .params(id, merchantId, kindName(kind)).query(mapper).optional();
     }
 
+    /** The payment a callback token names, its row locked until the transaction ends. */
+    public Optional<Payment> lockByCallbackToken(String token) {
+        return jdbc.sql("select * from payments where callback_token = ? for update").param(token).query(mapper).optional();
+    }
+
+    /** The payment, its row locked until the transaction ends. */
+    public Payment lock(String id) {
+        return jdbc.sql("select * from payments where id = ? for update").param(id).query(mapper).single();
+    }
+
+    public Optional<String> idByCallbackToken(String token) {
+        return jdbc.sql("select id from payments where callback_token = ?").param(token).query(String.class).optional();
+    }
+
     public Optional<Payment> findByCallbackToken(String token) {
         return jdbc.sql("select * from payments where callback_token = ?").param(token).query(mapper).optional();
     }
