@@ -13,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,15 +24,24 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 
 /**
- * Delivers one webhook: signs the event, POSTs it, records the attempt. A failure throws so
- * db-scheduler retries with exponential backoff; after the last attempt the delivery is marked
- * failed (its attempts stay on record).
+ * Delivers one webhook: signs the event, POSTs it, records the attempt. The first attempt runs
+ * right after the event commits ({@link #deliverSoon}); later ones are db-scheduler runs of the
+ * delivery's job, which fail (throw) to be retried with exponential backoff. After the last
+ * attempt the delivery is marked failed (its attempts stay on record).
  */
 @Component
-class WebhookDeliverer {
+class WebhookDeliverer implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliverer.class);
+    /** First attempts under way at once; past this, deliveries wait for their job (at most the safety-net delay). */
+    static final int MAX_IMMEDIATE_ATTEMPTS = 256;
 
     private final WebhookRepository webhooks;
     private final MerchantService merchants;
@@ -39,15 +50,23 @@ class WebhookDeliverer {
     private final Clock clock;
     private final MeterRegistry meters;
     private final HttpClient http;
+    private final Jobs jobs;
+    private final TransactionTemplate tx;
+    private final ExecutorService immediate = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-", 0).factory());
+    private final Semaphore immediateSlots = new Semaphore(MAX_IMMEDIATE_ATTEMPTS);
+    /** Endpoint secrets, opened once: an endpoint's secret never changes. */
+    private final Map<String, String> endpointSecrets = new ConcurrentHashMap<>();
 
     WebhookDeliverer(WebhookRepository webhooks, MerchantService merchants, SecretBox secretBox,
-                     MalipoProperties properties, Clock clock, MeterRegistry meters) {
+                     MalipoProperties properties, Clock clock, MeterRegistry meters, Jobs jobs, TransactionTemplate tx) {
         this.webhooks = webhooks;
         this.merchants = merchants;
         this.secretBox = secretBox;
         this.config = properties.webhooks();
         this.clock = clock;
         this.meters = meters;
+        this.jobs = jobs;
+        this.tx = tx;
         this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -57,9 +76,11 @@ class WebhookDeliverer {
         @Bean
         Task<Void> deliverWebhookTask(WebhookDeliverer deliverer, MalipoProperties properties) {
             MalipoProperties.Webhooks config = properties.webhooks();
+            // The job's first run is the second attempt (the first ran at once), so its backoff
+            // starts one step further: gaps of first-retry-delay, then twice that, and so on.
             return Tasks.oneTime(Jobs.DELIVER_WEBHOOK)
                     .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(config.maxAttempts(),
-                            new FailureHandler.ExponentialBackoffFailureHandler<>(config.firstRetryDelay(), 2.0)))
+                            new FailureHandler.ExponentialBackoffFailureHandler<>(config.firstRetryDelay().multipliedBy(2), 2.0)))
                     .execute((instance, ctx) -> deliverer.deliver(instance.getId()));
         }
     }
@@ -71,13 +92,36 @@ class WebhookDeliverer {
         }
     }
 
+    /** The first attempt, off the committing thread; skipped (left to the job) when too many are under way. */
+    void deliverSoon(WebhookRepository.Delivery d) {
+        if (!immediateSlots.tryAcquire()) return;
+        try {
+            immediate.execute(() -> {
+                try {
+                    attempt(d, false);
+                } catch (RuntimeException e) {
+                    log.warn("webhook {} first attempt could not be recorded ({}); its job will retry", d.id(), e.toString());
+                } finally {
+                    immediateSlots.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            immediateSlots.release(); // shutting down: the job delivers it
+        }
+    }
+
+    /** The job: a delivery not delivered yet. */
     void deliver(String deliveryId) {
         WebhookRepository.Delivery d = webhooks.delivery(deliveryId).orElse(null);
         if (d == null || !"pending".equals(d.status())) {
             return;
         }
+        attempt(d, true);
+    }
+
+    private void attempt(WebhookRepository.Delivery d, boolean fromJob) {
         String secret = d.endpointId() == null ? merchants.webhookSecret(d.merchantId())
-                : secretBox.open(webhooks.endpointSecretEnc(d.endpointId()).orElseThrow());
+                : endpointSecrets.computeIfAbsent(d.endpointId(), id -> secretBox.open(webhooks.endpointSecretEnc(id).orElseThrow()));
         int attempt = d.attempts() + 1;
         Instant started = clock.instant();
         long t0 = System.nanoTime();
@@ -101,20 +145,31 @@ class WebhookDeliverer {
         }
         long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
         boolean ok = status != null && status >= 200 && status < 300;
-        webhooks.recordAttempt(Ids.newId("wha"), deliveryId, attempt, started, status, ms,
-                error == null ? null : error.length() > 480 ? error.substring(0, 480) : error, ok);
+        boolean last = !ok && attempt >= config.maxAttempts();
+        Integer code = status;
+        String err = error == null ? null : error.length() > 480 ? error.substring(0, 480) : error;
+        tx.executeWithoutResult(s -> {
+            webhooks.recordAttempt(Ids.newId("wha"), d.id(), attempt, started, code, ms, err, ok);
+            webhooks.updateDelivery(d.id(), ok ? "delivered" : last ? "failed" : "pending", attempt, code,
+                    ok ? clock.instant() : null);
+            if ((ok || last) && !fromJob) {
+                jobs.cancelIfWaiting(Jobs.DELIVER_WEBHOOK, d.id()); // nothing left for the safety net
+            }
+        });
         meters.counter("malipo.webhooks.attempts", "result", ok ? "delivered" : "failed").increment();
         if (ok) {
-            webhooks.updateDelivery(deliveryId, "delivered", attempt, status, clock.instant());
             return;
         }
-        boolean last = attempt >= config.maxAttempts();
-        webhooks.updateDelivery(deliveryId, last ? "failed" : "pending", attempt, status, null);
-        log.warn("webhook {} attempt {} to endpoint {} failed: {}{}", deliveryId, attempt,
+        log.warn("webhook {} attempt {} to endpoint {} failed: {}{}", d.id(), attempt,
                 d.endpointId() == null ? "(payment webhook_url)" : d.endpointId(), status != null ? "HTTP " + status : error,
                 last ? "; giving up" : "; will retry");
-        if (!last) {
-            throw new DeliveryFailed("webhook delivery " + deliveryId + " attempt " + attempt + " failed");
+        if (fromJob && !last) {
+            throw new DeliveryFailed("webhook delivery " + d.id() + " attempt " + attempt + " failed");
         }
+    }
+
+    @Override
+    public void destroy() {
+        immediate.shutdownNow(); // attempts cut short are retried by their jobs
     }
 }

@@ -3,31 +3,53 @@ package dev.malipo.gateway.webhooks;
 import dev.malipo.gateway.jobs.Jobs;
 import dev.malipo.gateway.payments.PaymentStatusChanged;
 import dev.malipo.gateway.support.Ids;
+import dev.malipo.gateway.support.MalipoProperties;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Records one event per status change and one delivery per interested receiver, in the
- * transaction of the change itself, and schedules each delivery as a durable job.
+ * transaction of the change itself. Each delivery is attempted as soon as that transaction
+ * commits, and also scheduled as a durable job a little later: the job is the retry when the
+ * first attempt fails, and the safety net when it never happened (the gateway stopped, or was too
+ * busy to try at once). A delivered webhook cancels its job.
  */
 @Component
 class WebhookOutbox {
     private final WebhookRepository webhooks;
+    private final WebhookDeliverer deliverer;
     private final Jobs jobs;
     private final JsonMapper json;
     private final Clock clock;
+    private final Duration safetyNet;
 
-    WebhookOutbox(WebhookRepository webhooks, Jobs jobs, JsonMapper json, Clock clock) {
+    WebhookOutbox(WebhookRepository webhooks, WebhookDeliverer deliverer, Jobs jobs, JsonMapper json, Clock clock,
+                  MalipoProperties properties) {
         this.webhooks = webhooks;
+        this.deliverer = deliverer;
         this.jobs = jobs;
         this.json = json;
         this.clock = clock;
+        this.safetyNet = safetyNetDelay(properties.webhooks());
+    }
+
+    /**
+     * When the job runs if the first attempt did not deliver: the first retry delay, but never
+     * before a first attempt still in flight has surely ended (twice its timeout), so the job and
+     * that attempt do not both deliver.
+     */
+    static Duration safetyNetDelay(MalipoProperties.Webhooks config) {
+        Duration afterAttempt = config.timeout().multipliedBy(2);
+        return config.firstRetryDelay().compareTo(afterAttempt) >= 0 ? config.firstRetryDelay() : afterAttempt;
     }
 
     @EventListener
@@ -49,17 +71,25 @@ class WebhookOutbox {
         }
         for (WebhookRepository.Endpoint endpoint : webhooks.endpoints(merchantId)) {
             if (endpoint.enabled() && endpoint.wants(type)) {
-                schedule(eventId, endpoint.id(), endpoint.url(), now);
+                schedule(eventId, endpoint.id(), endpoint.url(), merchantId, payload, now);
             }
         }
         if (change.payment().webhookUrl() != null) {
-            schedule(eventId, null, change.payment().webhookUrl(), now);
+            schedule(eventId, null, change.payment().webhookUrl(), merchantId, payload, now);
         }
     }
 
-    private void schedule(String eventId, String endpointId, String url, Instant now) {
+    private void schedule(String eventId, String endpointId, String url, String merchantId, String payload, Instant now) {
         String deliveryId = Ids.newId("whd");
         webhooks.insertDelivery(deliveryId, eventId, endpointId, url, now);
-        jobs.schedule(Jobs.DELIVER_WEBHOOK, deliveryId, now);
+        jobs.scheduleNew(Jobs.DELIVER_WEBHOOK, deliveryId, now.plus(safetyNet));
+        WebhookRepository.Delivery delivery = new WebhookRepository.Delivery(deliveryId, eventId, endpointId, url, "pending", 0,
+                merchantId, payload);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                deliverer.deliverSoon(delivery);
+            }
+        });
     }
 }
