@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -32,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class Connectors {
     private final Map<String, ConnectorFactory> factories = new TreeMap<>();
     private final Map<String, PaymentConnector> byAccount = new ConcurrentHashMap<>();
+    private final Map<String, ProviderAccount> routes = new ConcurrentHashMap<>();
+    private final Map<String, ProviderAccount> byId = new ConcurrentHashMap<>();
     private final ProviderAccountRepository accounts;
     private final JdbcTokenCache tokenCache;
     private final SecretBox secretBox;
@@ -64,7 +67,7 @@ public class Connectors {
      */
     public ProviderAccount route(String merchantId, String country, Mode mode, String requestedAccountId) {
         if (requestedAccountId != null) {
-            return accounts.find(requestedAccountId)
+            return account(requestedAccountId)
                     .filter(a -> a.merchantId().equals(merchantId) && a.mode() == mode && a.country().equals(country))
                     .orElseThrow(() -> new ApiException.InvalidRequest("invalid_provider_account", "provider_account",
                             "No " + mode.dbName() + " provider account " + requestedAccountId + " serves " + country + " numbers"));
@@ -74,17 +77,32 @@ public class Connectors {
             throw new ApiException.InvalidRequest("country_not_supported", "phone",
                     "Malipo has no provider for " + country + " numbers yet");
         }
+        // Accounts are never changed or removed, so once a route has a first account it keeps it:
+        // remember it. An empty route is not remembered (the merchant may be adding one now).
+        String routeKey = merchantId + '|' + provider + '|' + country + '|' + mode.dbName();
+        ProviderAccount first = routes.get(routeKey);
+        if (first != null) return first;
         List<ProviderAccount> candidates = accounts.findRoute(merchantId, provider, country, mode);
         if (candidates.isEmpty()) {
             throw new ApiException.InvalidRequest("no_provider_account", "phone", "No " + mode.dbName() + " " + provider
                     + " account is configured for " + country + "; add one with POST /v1/provider_accounts");
         }
+        routes.putIfAbsent(routeKey, candidates.getFirst());
         return candidates.getFirst();
+    }
+
+    /** An account by id (immutable once stored, so remembered), or empty. */
+    private Optional<ProviderAccount> account(String id) {
+        ProviderAccount known = byId.get(id);
+        if (known != null) return Optional.of(known);
+        Optional<ProviderAccount> found = accounts.find(id);
+        found.ifPresent(a -> byId.putIfAbsent(id, a));
+        return found;
     }
 
     public PaymentConnector connector(String accountId) {
         return byAccount.computeIfAbsent(accountId, id -> {
-            ProviderAccount account = accounts.find(id).orElseThrow(() -> new IllegalStateException("No provider account " + id));
+            ProviderAccount account = account(id).orElseThrow(() -> new IllegalStateException("No provider account " + id));
             Map<String, String> settings = json.readValue(secretBox.open(accounts.settingsEnc(id)), new TypeReference<>() {
             });
             ConnectorConfig config = new ConnectorConfig(id, account.baseUrl(), settings,

@@ -7,6 +7,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /** Merchants and their API keys. Keys are shown once, at creation; only their SHA-256 is stored. */
@@ -71,16 +74,43 @@ public class MerchantService {
         return merchantId;
     }
 
+    /**
+     * The caller a key belongs to. Valid keys are remembered for {@link #KEY_CACHE_TTL} (every API
+     * call needs one, and a key's merchant and mode never change), so a key revoked in the
+     * database stops working within that time on every instance. Unknown keys are not remembered.
+     */
     public Optional<Caller> authenticate(String key) {
         if (key == null || !(key.startsWith("sk_test_") || key.startsWith("sk_live_"))) {
             return Optional.empty();
         }
-        return repository.findActiveKey(Hmac.sha256HexDigest(key));
+        String hash = Hmac.sha256HexDigest(key);
+        long nowNanos = System.nanoTime();
+        CachedCaller cached = callers.get(hash);
+        if (cached != null && nowNanos - cached.loadedAtNanos < KEY_CACHE_TTL.toNanos()) {
+            return Optional.of(cached.caller);
+        }
+        Optional<Caller> found = repository.findActiveKey(hash);
+        if (found.isPresent()) {
+            callers.put(hash, new CachedCaller(found.get(), nowNanos));
+        } else {
+            callers.remove(hash);
+        }
+        return found;
     }
 
-    /** The secret that signs webhooks sent to a payment's own webhook_url. */
-    public String webhookSecret(String merchantId) {
-        return repository.webhookSecretEnc(merchantId).map(secretBox::open)
-                .orElseThrow(() -> new IllegalStateException("No merchant " + merchantId));
+    static final Duration KEY_CACHE_TTL = Duration.ofSeconds(30);
+
+    private record CachedCaller(Caller caller, long loadedAtNanos) {
     }
+
+    /** By key hash; holds valid keys only, so it is as small as the set of keys in use. */
+    private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
+
+    /** The secret that signs webhooks sent to a payment's own webhook_url (it never changes, so it is kept once opened). */
+    public String webhookSecret(String merchantId) {
+        return webhookSecrets.computeIfAbsent(merchantId, id -> repository.webhookSecretEnc(id).map(secretBox::open)
+                .orElseThrow(() -> new IllegalStateException("No merchant " + id)));
+    }
+
+    private final Map<String, String> webhookSecrets = new ConcurrentHashMap<>();
 }
