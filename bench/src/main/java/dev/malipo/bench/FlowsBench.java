@@ -32,6 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * answers (so a slow answer cannot hold back the next request and hide latency — no coordinated
  * omission), each measured from its intended start: initiation (POST answered) and end to end
  * (its payment.succeeded webhook received here). Steps up the rate until the gateway cannot keep up.
+ * The overhead mode holds one modest rate instead and subtracts, per request, the provider time the
+ * gateway reports in its Server-Timing header from the initiation latency.
  */
 public final class FlowsBench {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -75,6 +77,11 @@ public final class FlowsBench {
         long pid = Long.parseLong(opts.getOrDefault("gateway-pid", "0"));
 
         int warmup = Integer.parseInt(opts.getOrDefault("warmup-seconds", "10"));
+        if ("overhead".equals(opts.get("mode"))) {
+            overheadMode(Integer.parseInt(opts.getOrDefault("rate", "200")), stepSeconds, warmup, pid);
+            receiver.stop(0);
+            System.exit(0);
+        }
         if (warmup > 0) {
             // JIT, connection pools and the provider token: not what we want to measure.
             step(rates.getFirst(), warmup, pid);
@@ -104,16 +111,50 @@ public final class FlowsBench {
         System.exit(0);
     }
 
+    /**
+     * One step's figures. provider: the gateway's own Server-Timing figure for its provider calls;
+     * overhead: initiation minus provider, per request; untimed: 201 answers without that header;
+     * failed: the part of errors that were initiations not answered 201 (the rest never completed).
+     */
     private record Step(long sent, long errors, double achieved, Histogram initiation, Histogram endToEnd, double cpuCores,
-                        double heapMb, double commitsPerFlow) {
+                        double heapMb, double commitsPerFlow, Histogram provider, Histogram overhead, long untimed,
+                        long failed) {
+    }
+
+    /**
+     * The gateway's own overhead: one fixed, modest rate (open model), the emulator answering at
+     * once but asynchronously (speed 0, set by bench/flows), and per request the initiation latency
+     * minus the time the gateway says it spent waiting on the provider. What is left is Malipo's
+     * API, idempotency, database and JSON work (plus its HTTP client's, counted as provider time).
+     */
+    private void overheadMode(int rate, int seconds, int warmup, long pid) throws Exception {
+        if (warmup > 0) {
+            step(rate, warmup, pid);
+            System.out.printf("(warm-up: %d s at %d/s, not counted)%n", warmup, rate);
+        }
+        Step s = step(rate, seconds, pid);
+        System.out.printf("%noverhead mode: %d/s offered for %d s; sent %d, completed %.1f flows/s; errors %d "
+                + "(%d not answered 201, %d not completed within 5 s); no Server-Timing %d; gateway cpu %.2f cores, "
+                + "heap %.0f MB%n", rate, seconds, s.sent, s.achieved, s.errors, s.failed, s.errors - s.failed, s.untimed,
+                s.cpuCores, s.heapMb);
+        System.out.printf("%n%-12s %-26s%n", "", "p50/p99/max ms");
+        System.out.printf("%-12s %-26s%n", "initiation", pct(s.initiation));
+        System.out.printf("%-12s %-26s%n", "provider", pct(s.provider));
+        System.out.printf("%-12s %-26s%n", "overhead", pct(s.overhead));
+        // Per request, so not the difference of the two p99s above.
+        System.out.printf("%noverhead p99: %s ms%n", s.overhead.getTotalCount() == 0 ? "n/a"
+                : String.format("%.1f", s.overhead.getValueAtPercentile(99) / 1e6));
     }
 
     private Step step(int rate, int seconds, long pid) throws Exception {
         Recorder initiation = new Recorder(3);
+        Recorder provider = new Recorder(3);
+        Recorder overhead = new Recorder(3);
         e2e = new Recorder(3);
         completed.set(0);
         intendedStart.clear();
         AtomicLong errors = new AtomicLong();
+        AtomicLong untimed = new AtomicLong();
         long cpuBefore = cpuTicks(pid);
         long commitsBefore = commits();
         long interval = 1_000_000_000L / rate;
@@ -132,8 +173,19 @@ public final class FlowsBench {
                 senders.submit(() -> {
                     try {
                         HttpResponse<String> r = send(ref, phone);
-                        initiation.recordValue(Math.max(0, System.nanoTime() - intended));
-                        if (r.statusCode() != 201) errors.incrementAndGet();
+                        long took = Math.max(0, System.nanoTime() - intended);
+                        initiation.recordValue(took);
+                        if (r.statusCode() != 201) {
+                            errors.incrementAndGet();
+                            return;
+                        }
+                        long providerNanos = providerNanos(r.headers().firstValue("Server-Timing").orElse(null));
+                        if (providerNanos < 0) {
+                            untimed.incrementAndGet();
+                        } else {
+                            provider.recordValue(providerNanos);
+                            overhead.recordValue(Math.max(0, took - providerNanos));
+                        }
                     } catch (Exception e) {
                         errors.incrementAndGet();
                     }
@@ -150,7 +202,33 @@ public final class FlowsBench {
         long commitsAfter = commits();
         double perFlow = commitsBefore < 0 || done == 0 ? -1 : (double) (commitsAfter - commitsBefore) / done;
         return new Step(total, errors.get() + (total - errors.get() - done), done / elapsed, initiation.getIntervalHistogram(),
-                e2e.getIntervalHistogram(), cpu, heapMb(), perFlow);
+                e2e.getIntervalHistogram(), cpu, heapMb(), perFlow, provider.getIntervalHistogram(),
+                overhead.getIntervalHistogram(), untimed.get(), errors.get());
+    }
+
+    /**
+     * The {@code provider} metric's duration from a Server-Timing header value (W3C Server Timing:
+     * {@code name;dur=<ms>[;desc=…], …}), in nanoseconds; -1 when the header or that metric is absent
+     * or its dur is not a number.
+     */
+    static long providerNanos(String serverTiming) {
+        if (serverTiming == null) return -1;
+        for (String metric : serverTiming.split(",")) {
+            String[] parts = metric.split(";");
+            if (!parts[0].trim().equalsIgnoreCase("provider")) continue;
+            for (int i = 1; i < parts.length; i++) {
+                String[] kv = parts[i].split("=", 2);
+                if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("dur")) {
+                    try {
+                        double ms = Double.parseDouble(kv[1].trim().replace("\"", ""));
+                        return ms >= 0 && Double.isFinite(ms) ? Math.round(ms * 1e6) : -1;
+                    } catch (NumberFormatException e) {
+                        return -1;
+                    }
+                }
+            }
+        }
+        return -1;
     }
 
     /**
