@@ -61,4 +61,24 @@ class JdbcTokenCacheTest extends PostgresTestBase {
         assertThat(cache.getOrFetch("acct-2:key", now, () -> new TokenCache.Token("newer", now.plusSeconds(3599))).value())
                 .isEqualTo("newer");
     }
+
+    @Autowired
+    dev.malipo.gateway.support.SecretBox secretBox;
+
+    @Test
+    void aTokenReplacedByAnotherInstanceIsTakenUpOnceTheProviderRefusesOurs() {
+        Instant now = Instant.now();
+        TokenCache.Token ours = cache.getOrFetch("acct-3:key", now, () -> new TokenCache.Token("ours", now.plusSeconds(3599)));
+        // Another instance refreshed the shared token; the provider revoked ours.
+        jdbc.sql("update provider_tokens set token_enc = ?, expires_at = ? where cache_key = 'acct-3:key'")
+                .params(secretBox.seal("theirs"), java.sql.Timestamp.from(now.plusSeconds(3599))).update();
+        AtomicInteger fetches = new AtomicInteger();
+        // Until the provider says so, the instance keeps the token it knows (no read per call).
+        assertThat(cache.getOrFetch("acct-3:key", now, () -> new TokenCache.Token("x" + fetches.incrementAndGet(), now.plusSeconds(3599)))
+                .value()).isEqualTo("ours");
+        cache.invalidate("acct-3:key", ours);
+        assertThat(cache.getOrFetch("acct-3:key", now, () -> new TokenCache.Token("x" + fetches.incrementAndGet(), now.plusSeconds(3599)))
+                .value()).isEqualTo("theirs");
+        assertThat(fetches).hasValue(0);
+    }
 }

@@ -1,0 +1,225 @@
+package dev.malipo.gateway.e2e;
+
+import dev.malipo.gateway.jobs.Jobs;
+import dev.malipo.gateway.merchants.MerchantService;
+import dev.malipo.gateway.support.ApiClient;
+import dev.malipo.gateway.support.Await;
+import dev.malipo.gateway.support.PostgresTestBase;
+import dev.malipo.gateway.support.Sandbox;
+import dev.malipo.gateway.support.WebhookReceiver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The short ways a flow takes now: callbacks decided in their own request, webhooks attempted as
+ * soon as their event commits, the claim of an idempotency key committed with its payment. Each
+ * short way must still be exactly-once, and must fall back to the durable job when it cannot run.
+ */
+class FastPathTest extends PostgresTestBase {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static Sandbox sandbox;
+    static WebhookReceiver receiver;
+
+    @Autowired
+    MerchantService merchants;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    Jobs jobs;
+    @Autowired
+    TransactionTemplate tx;
+
+    ApiClient api;
+    String merchantId;
+    String endpointId;
+
+    @BeforeAll
+    static void startSandbox() throws Exception {
+        sandbox = Sandbox.start();
+        receiver = new WebhookReceiver();
+    }
+
+    @AfterAll
+    static void stopSandbox() {
+        receiver.close();
+        sandbox.close();
+    }
+
+    @BeforeEach
+    void merchant() {
+        MerchantService.NewMerchant m = merchants.create("Fast " + UUID.randomUUID());
+        merchantId = m.merchantId();
+        api = new ApiClient(baseUrl(), m.testKey());
+        assertThat(api.post("/v1/provider_accounts", sandbox.providerAccountJson(), null).status()).isEqualTo(201);
+        ApiClient.Response endpoint = api.post("/v1/webhook_endpoints", "{\"url\":\"" + receiver.url() + "\"}", null);
+        receiver.secret(endpoint.text("secret"));
+        endpointId = endpoint.text("id");
+    }
+
+    @Test
+    void aSettledPaymentLeavesNoJobBehindAndItsWebhookTookOneAttempt() {
+        String id = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374160\"}",
+                UUID.randomUUID().toString()).text("id");
+        receiver.await(id, r -> r.type().equals("payment.succeeded"), WAIT);
+        Await.until("delivery recorded", WAIT, () -> jdbc.sql("""
+                        select count(*) from webhook_deliveries d join payment_events e on e.id = d.event_id
+                        where e.payment_id = ? and d.status = 'delivered' and d.attempts = 1""")
+                .param(id).query(Long.class).single() == 1);
+        assertThat(jdbc.sql("select count(*) from scheduled_tasks where task_instance = ?").param(id + "#1")
+                .query(Long.class).single()).as("first status check dropped").isZero();
+        assertThat(jdbc.sql("""
+                        select count(*) from scheduled_tasks t join webhook_deliveries d on d.id = t.task_instance
+                        join payment_events e on e.id = d.event_id where e.payment_id = ?""")
+                .param(id).query(Long.class).single()).as("webhook retry job dropped").isZero();
+    }
+
+    @Test
+    void concurrentCopiesOfOneCallbackMakeOneStatusChangeAndOneEvent() throws Exception {
+        String token = token();
+        String paymentId = payment(accountId(), token, "ws_CO_fast" + System.nanoTime());
+        String body = callback(jdbc.sql("select provider_reference from payments where id = ?").param(paymentId)
+                .query(String.class).single());
+        HttpClient http = HttpClient.newHttpClient();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/callbacks/" + token))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                }));
+            }
+            go.countDown();
+            for (Future<Integer> a : answers) assertThat(a.get()).isEqualTo(200);
+        }
+        assertThat(jdbc.sql("select status from payments where id = ?").param(paymentId).query(String.class).single())
+                .isEqualTo("succeeded");
+        assertThat(jdbc.sql("select count(*) from payment_events where payment_id = ?").param(paymentId).query(Long.class).single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("select status from provider_callbacks where payment_id = ? order by status").param(paymentId)
+                .query(String.class).list()).containsExactly("duplicate", "duplicate", "duplicate", "duplicate", "duplicate",
+                "duplicate", "duplicate", "processed");
+    }
+
+    @Test
+    void aCallbackThatCannotBeHandledAtOnceIsStoredRawForTheJob() throws Exception {
+        // An account whose sealed settings no longer open (e.g. the encryption key was rotated badly):
+        // the connector cannot be built, so the callback cannot be decided now.
+        String account = "pa_broken" + System.nanoTime();
+        jdbc.sql("""
+                        insert into provider_accounts (id, merchant_id, provider, country, mode, base_url, settings_enc, created_at)
+                        values (?, ?, 'mpesa', 'KE', 'test', 'http://127.0.0.1:1', 'v1:AAAA', ?)""")
+                .params(account, merchantId, Timestamp.from(Instant.now())).update();
+        String token = token();
+        String paymentId = payment(account, token, "ws_CO_broken" + System.nanoTime());
+        int status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/callbacks/" + token))
+                .POST(HttpRequest.BodyPublishers.ofString(callback("ws_CO_x"))).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+
+        assertThat(status).as("acknowledged only once stored").isEqualTo(200);
+        String callbackId = jdbc.sql("select id from provider_callbacks where payment_id = ?").param(paymentId)
+                .query(String.class).single();
+        assertThat(jdbc.sql("select status from provider_callbacks where id = ?").param(callbackId).query(String.class).single())
+                .isEqualTo("received");
+        assertThat(jdbc.sql("select count(*) from scheduled_tasks where task_name = ? and task_instance = ?")
+                .params(Jobs.PROCESS_CALLBACK, callbackId).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select status from payments where id = ?").param(paymentId).query(String.class).single())
+                .isEqualTo("pending");
+    }
+
+    @Test
+    void aDeliveryWhoseFirstAttemptNeverRanIsDeliveredByItsJob() {
+        // As if the gateway stopped right after committing the event: a delivery and its job, no attempt.
+        String paymentId = payment(accountId(), token(), "ws_CO_net" + System.nanoTime());
+        String eventId = "evt_net" + System.nanoTime();
+        String deliveryId = "whd_net" + System.nanoTime();
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("insert into payment_events (id, merchant_id, payment_id, type, payload, created_at) values (?, ?, ?, ?, ?, ?)")
+                    .params(eventId, merchantId, paymentId, "payment.succeeded", """
+                            {"id":"%s","object":"event","type":"payment.succeeded","data":{"object":{"id":"%s"}}}"""
+                            .formatted(eventId, paymentId), Timestamp.from(Instant.now())).update();
+            jdbc.sql("""
+                            insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at)
+                            values (?, ?, ?, ?, 'pending', 0, ?)""")
+                    .params(deliveryId, eventId, endpointId, receiver.url(), Timestamp.from(Instant.now())).update();
+            jobs.scheduleNew(Jobs.DELIVER_WEBHOOK, deliveryId, Instant.now());
+        });
+        WebhookReceiver.Received hook = receiver.await(paymentId, r -> r.eventId().equals(eventId), WAIT);
+        assertThat(hook.signatureValid()).isTrue();
+        Await.until("delivered", WAIT, () -> "delivered".equals(jdbc.sql("select status from webhook_deliveries where id = ?")
+                .param(deliveryId).query(String.class).single()));
+    }
+
+    @Test
+    void aTakenKeyWinsOverABodyThatNoLongerPasses() {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374161\"}";
+        ApiClient.Response first = api.post("/v1/payments", body, key);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        ApiClient.Response invalid = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"12345\"}", key);
+        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(invalid.text("code")).isEqualTo("idempotency_key_reused");
+        ApiClient.Response replay = api.post("/v1/payments", body, key);
+        assertThat(replay.status()).isEqualTo(201);
+        assertThat(replay.text("id")).isEqualTo(first.text("id"));
+        // A refused request writes nothing: the merchant may fix it and use its key.
+        String fresh = UUID.randomUUID().toString();
+        assertThat(api.post("/v1/payments", "{\"amount\":\"10.5\",\"currency\":\"KES\",\"phone\":\"254708374162\"}", fresh).status())
+                .isEqualTo(422);
+        assertThat(api.post("/v1/payments", "{\"amount\":\"10\",\"currency\":\"KES\",\"phone\":\"254708374162\"}", fresh).status())
+                .isEqualTo(201);
+    }
+
+    private String accountId() {
+        return jdbc.sql("select id from provider_accounts where merchant_id = ? order by created_at limit 1").param(merchantId)
+                .query(String.class).single();
+    }
+
+    private static String token() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** A pending collection whose STK push was accepted as {@code reference}. */
+    private String payment(String account, String token, String reference) {
+        String id = "pay_fast" + System.nanoTime();
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.sql("""
+                        insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, provider,
+                          provider_account_id, provider_reference, callback_token, initiation_answered_at, created_at, updated_at)
+                        values (?, ?, 'collection', 'test', 'pending', 100, 'KES', '+254708374170', 'safaricom', 'mpesa', ?, ?, ?, ?, ?, ?)""")
+                .params(id, merchantId, account, reference, token, now, now, now).update();
+        return id;
+    }
+
+    private static String callback(String checkoutRequestId) {
+        return """
+                {"Body":{"stkCallback":{"MerchantRequestID":"1","CheckoutRequestID":"%s","ResultCode":0,
+                "ResultDesc":"ok","CallbackMetadata":{"Item":[{"Name":"Amount","Value":100},
+                {"Name":"MpesaReceiptNumber","Value":"FAST123456"}]}}}}""".formatted(checkoutRequestId);
+    }
+}
