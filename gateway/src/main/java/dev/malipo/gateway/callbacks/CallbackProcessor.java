@@ -177,7 +177,7 @@ class CallbackProcessor {
     @EventListener
     void onInitiationAnswered(InitiationAnswered event) {
         for (CallbackRepository.StoredCallback cb : callbacks.parkedFor(event.paymentId())) {
-            Payment payment = payments.find(event.paymentId()).orElseThrow();
+            Payment payment = event.latest() != null ? event.latest() : payments.find(event.paymentId()).orElseThrow();
             Plan plan;
             try {
                 plan = plan(payment, cb.id(), stored(cb.headers()), cb.channel(), bytes(cb));
@@ -187,6 +187,7 @@ class CallbackProcessor {
                 continue;
             }
             Verdict v = apply(payment, plan);
+            if (v.payment() != null) event.moved(v.payment());
             if (v.confirm() != null) {
                 toJob(cb.id());
             } else {
@@ -205,10 +206,11 @@ class CallbackProcessor {
     /**
      * Where a callback stands: {@code status} (processed, duplicate, rejected) with its dedupe key
      * and a note, or — when {@code confirm} is set — not decided: the provider must confirm first.
+     * {@code payment} is the payment as deciding left it, when deciding changed it (else null).
      */
-    record Verdict(String status, String dedupeKey, String note, CallbackEvent confirm) {
+    record Verdict(String status, String dedupeKey, String note, CallbackEvent confirm, Payment payment) {
         static Verdict of(String status, String dedupeKey, String note) {
-            return new Verdict(status, dedupeKey, note, null);
+            return new Verdict(status, dedupeKey, note, null, null);
         }
     }
 
@@ -269,11 +271,15 @@ class CallbackProcessor {
             payments.setProviderReferenceIfMissing(seen.id(), learn, clock.instant());
             payment = payments.find(seen.id()).orElseThrow();
         }
+        Payment known = learn != null ? payment : null;
         return switch (plan) {
-            case Plan.Finish f -> f.verdict();
-            case Plan.Confirm c -> new Verdict(null, c.event().dedupeKey(), null, c.event());
-            case Plan.Settle s -> Verdict.of("processed", s.event().dedupeKey(),
-                    transitions.applyDefinite(payment, s.event().outcome()) ? "applied" : "no change");
+            case Plan.Finish f -> new Verdict(f.verdict().status(), f.verdict().dedupeKey(), f.verdict().note(), null, known);
+            case Plan.Confirm c -> new Verdict(null, c.event().dedupeKey(), null, c.event(), known);
+            case Plan.Settle s -> {
+                Payment moved = transitions.applyDefiniteTo(payment, s.event().outcome());
+                yield new Verdict("processed", s.event().dedupeKey(), moved != null ? "applied" : "no change", null,
+                        moved != null ? moved : known);
+            }
         };
     }
 

@@ -120,16 +120,18 @@ public class PaymentService {
             payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant());
             Payment p = payments.find(paymentId).orElseThrow();
             // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
-            switch (outcome) {
-                case Outcome.NotSent n -> transitions.move(p, PaymentStatus.FAILED, null, new FailureReason(
+            Payment moved = switch (outcome) {
+                case Outcome.NotSent n -> transitions.moveTo(p, PaymentStatus.FAILED, null, new FailureReason(
                         "provider_unreachable", "The provider could not be reached (" + n.reason() + "); nothing was charged",
                         "The payment service is unavailable, please try again shortly", true, null, null));
-                case Outcome.Unknown u -> transitions.move(p, PaymentStatus.UNKNOWN, null, null);
-                default -> transitions.applyDefinite(p, outcome);
-            }
-            // Callbacks that came before this answer are applied now, in this transaction.
-            events.publishEvent(new InitiationAnswered(paymentId));
-            Created c = new Created(payments.find(paymentId).orElseThrow(), outcome);
+                case Outcome.Unknown u -> transitions.moveTo(p, PaymentStatus.UNKNOWN, null, null);
+                default -> transitions.applyDefiniteTo(p, outcome);
+            };
+            // Callbacks that came before this answer are applied now, in this transaction; whoever
+            // moves the payment says how it left it.
+            InitiationAnswered answer = new InitiationAnswered(paymentId, moved != null ? moved : p);
+            events.publishEvent(answer);
+            Created c = new Created(answer.latest(), outcome);
             answered.accept(c);
             return c;
         });
