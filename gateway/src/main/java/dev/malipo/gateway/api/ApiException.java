@@ -92,4 +92,11 @@ public abstract class ApiException extends RuntimeException {
             super(HttpStatus.BAD_GATEWAY, code, message, null, extra);
         }
     }
+
+    /** Malipo itself is too busy (or its database unreachable) to take the request; nothing was written; retry shortly. */
+    public static final class Overloaded extends ApiException {
+        public Overloaded(String code, String message) {
+            super(HttpStatus.SERVICE_UNAVAILABLE, code, message, null, null);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
@@ -34,7 +35,8 @@ public class ProblemHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> apiException(ApiException e) {
-        return problem(e.status(), e.code(), e.getMessage(), e.field(), e.extra());
+        ResponseEntity<ProblemDetail> r = problem(e.status(), e.code(), e.getMessage(), e.field(), e.extra());
+        return e instanceof ApiException.Overloaded ? withRetryAfter(r) : r;
     }
 
     @ExceptionHandler(MoneyException.class)
@@ -81,6 +83,23 @@ public class ProblemHandler {
     @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
     ResponseEntity<ProblemDetail> notFound(Exception e) {
         return problem(HttpStatus.NOT_FOUND, "not_found", "No such endpoint", null, Map.of());
+    }
+
+    /**
+     * No database connection within the pool's timeout: the gateway is overloaded or its database
+     * is down. Nothing half-written stays behind (the transaction never began or rolls back).
+     */
+    @ExceptionHandler(CannotGetJdbcConnectionException.class)
+    ResponseEntity<ProblemDetail> noDatabase(CannotGetJdbcConnectionException e) {
+        log.warn("no database connection: {}", e.getMessage());
+        return withRetryAfter(render(new ApiException.Overloaded("service_unavailable",
+                "Malipo cannot reach its database right now; retry shortly")));
+    }
+
+    /** 503 answers say when to come back. */
+    public static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> problem) {
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders()).header("Retry-After", "1")
+                .body(problem.getBody());
     }
 
     @ExceptionHandler(Exception.class)

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 @ConfigurationProperties("malipo")
 public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks callbacks, Webhooks webhooks,
-                               Reconciliation reconciliation, Jobs jobs, Routing routing, Connectors connectors) {
+                               Reconciliation reconciliation, Jobs jobs, Routing routing, Connectors connectors, Api api) {
 
     public MalipoProperties {
         security = security == null ? new Security(null, null) : security;
@@ -24,6 +24,7 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
         jobs = jobs == null ? new Jobs(null, 0) : jobs;
         routing = routing == null ? new Routing(null) : routing;
         connectors = connectors == null ? new Connectors(null, null) : connectors;
+        api = api == null ? new Api(0) : api;
     }
 
     /** @param encryptionKey Base64 of 32 bytes; seals provider credentials and webhook secrets at rest */
@@ -81,6 +82,13 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
         public Connectors {
             connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
             requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
+        }
+    }
+
+    /** @param maxConcurrentCreates payments and payouts being created at once; past it, 503 overloaded */
+    public record Api(int maxConcurrentCreates) {
+        public Api {
+            maxConcurrentCreates = maxConcurrentCreates <= 0 ? 512 : maxConcurrentCreates;
         }
     }
 }
