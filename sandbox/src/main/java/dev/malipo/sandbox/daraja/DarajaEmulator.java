@@ -58,7 +58,8 @@ public final class DarajaEmulator implements AutoCloseable {
         this.b2c = new B2cPayments(ctx);
         this.transactionStatus = new TransactionStatus(ctx, stk, b2c);
         this.admin = new DarajaAdmin(ctx, stk, b2c);
-        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
+        // A deep listen queue: a dropped SYN would add a 1 s retransmit to the client's call.
+        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
         server.setExecutor(requests);
         server.createContext("/", this::handle);
         server.start();
