@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delivers one webhook: signs the event, POSTs it, records the attempt. The first attempt runs
@@ -40,8 +41,14 @@ import java.util.concurrent.Semaphore;
 @Component
 class WebhookDeliverer implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliverer.class);
-    /** First attempts under way at once; past this, deliveries wait for their job (at most the safety-net delay). */
+    /** First attempts under way at once. */
     static final int MAX_IMMEDIATE_ATTEMPTS = 256;
+    /**
+     * First attempts allowed to wait for one of those slots. Past this the delivery is left to its
+     * job (the safety-net delay later): waiting costs a parked virtual thread each, so it is bounded,
+     * but skipping costs the merchant the whole delay, so the bound is generous.
+     */
+    static final int MAX_WAITING_ATTEMPTS = 10_000;
 
     private final WebhookRepository webhooks;
     private final MerchantService merchants;
@@ -92,11 +99,24 @@ class WebhookDeliverer implements DisposableBean {
         }
     }
 
-    /** The first attempt, off the committing thread; skipped (left to the job) when too many are under way. */
+    /**
+     * The first attempt, off the committing thread. It waits for a free slot when many are under
+     * way; only past {@link #MAX_WAITING_ATTEMPTS} waiting is it left to the job.
+     */
     void deliverSoon(WebhookRepository.Delivery d) {
-        if (!immediateSlots.tryAcquire()) return;
+        if (waitingAttempts.incrementAndGet() > MAX_WAITING_ATTEMPTS) {
+            waitingAttempts.decrementAndGet();
+            return;
+        }
         try {
             immediate.execute(() -> {
+                try {
+                    immediateSlots.acquire();
+                } catch (InterruptedException e) {
+                    waitingAttempts.decrementAndGet();
+                    return; // shutting down: the job delivers it
+                }
+                waitingAttempts.decrementAndGet();
                 try {
                     attempt(d, false);
                 } catch (RuntimeException e) {
@@ -106,9 +126,11 @@ class WebhookDeliverer implements DisposableBean {
                 }
             });
         } catch (RejectedExecutionException e) {
-            immediateSlots.release(); // shutting down: the job delivers it
+            waitingAttempts.decrementAndGet(); // shutting down: the job delivers it
         }
     }
+
+    private final AtomicInteger waitingAttempts = new AtomicInteger();
 
     /** The job: a delivery not delivered yet. */
     void deliver(String deliveryId) {
