@@ -48,12 +48,6 @@ public class PaymentRepository {
         return jdbc.sql("select * from payments where id = ?").param(id).query(mapper).optional();
     }
 
-    /** Locks the payment's row until the transaction ends; true when its initiation answer is stored. */
-    public boolean lockInitiationAnswered(String id) {
-        return jdbc.sql("select initiation_answered_at from payments where id = ? for update").param(id)
-                .query((rs, n) -> rs.getTimestamp(1) != null).single();
-    }
-
     public Optional<Payment> findForMerchant(String merchantId, TransactionKind kind, String id) {
         return jdbc.sql("select * from payments where id = ? and merchant_id = ? and kind = ?")
                 .params(id, merchantId, kindName(kind)).query(mapper).optional();
@@ -71,10 +65,6 @@ public class PaymentRepository {
 
     public Optional<String> idByCallbackToken(String token) {
         return jdbc.sql("select id from payments where callback_token = ?").param(token).query(String.class).optional();
-    }
-
-    public Optional<Payment> findByCallbackToken(String token) {
-        return jdbc.sql("select * from payments where callback_token = ?").param(token).query(mapper).optional();
     }
 
     /** Newest first; the cursor is the last row of the previous page. */
