@@ -212,20 +212,29 @@ class CallbackProcessor {
         static Verdict of(String status, String dedupeKey, String note) {
             return new Verdict(status, dedupeKey, note, null, null);
         }
+
+        Verdict withPayment(Payment after) {
+            return new Verdict(status, dedupeKey, note, confirm, after);
+        }
     }
 
-    /** What to do with a callback, worked out without writing anything. */
+    /**
+     * What to do with a callback, worked out without writing anything; {@code learn} is a provider
+     * reference the payment lacks, to record first (null when there is none).
+     */
     private sealed interface Plan {
-        /** Ends here with this verdict; {@code learn} is a provider reference to record first, if any. */
-        record Finish(Verdict verdict, Payment payment, String learn) implements Plan {
+        String learn();
+
+        /** Ends here with this verdict. */
+        record Finish(Verdict verdict, String learn) implements Plan {
         }
 
         /** A definite outcome to apply. */
-        record Settle(CallbackEvent event, Payment payment, String learn) implements Plan {
+        record Settle(CallbackEvent event, String learn) implements Plan {
         }
 
         /** The payment is UNKNOWN: only the provider's answer to a query may settle it. */
-        record Confirm(CallbackEvent event, Payment payment, String learn) implements Plan {
+        record Confirm(CallbackEvent event, String learn) implements Plan {
         }
     }
 
@@ -236,49 +245,44 @@ class CallbackProcessor {
             event = connectors.connector(payment.providerAccountId()).parseCallback(withChannel(headers, channel), body);
         } catch (CallbackRejectedException e) {
             log.warn("callback {} for {} rejected: {}", callbackId, payment.id(), e.getMessage());
-            return new Plan.Finish(Verdict.of("rejected", null, truncate(e.getMessage())), payment, null);
+            return new Plan.Finish(Verdict.of("rejected", null, truncate(e.getMessage())), null);
         }
         if (payment.providerReference() != null && event.providerReference() != null
                 && !Objects.equals(payment.providerReference(), event.providerReference())) {
             log.warn("callback {} names {} but {} is {}", callbackId, event.providerReference(), payment.id(),
                     payment.providerReference());
             return new Plan.Finish(Verdict.of("rejected", event.dedupeKey(), "provider reference does not match the payment"),
-                    payment, null);
+                    null);
         }
         if (callbacks.alreadyProcessed(payment.id(), event.dedupeKey(), callbackId)) {
-            return new Plan.Finish(Verdict.of("duplicate", event.dedupeKey(), null), payment, null);
+            return new Plan.Finish(Verdict.of("duplicate", event.dedupeKey(), null), null);
         }
         String learn = event.providerReference() != null && payment.providerReference() == null ? event.providerReference() : null;
         Outcome outcome = event.outcome();
         boolean settles = outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Declined;
         if (payment.status().isTerminal() || !settles) {
-            return new Plan.Finish(Verdict.of("processed", event.dedupeKey(), "no change"), payment, learn);
+            return new Plan.Finish(Verdict.of("processed", event.dedupeKey(), "no change"), learn);
         }
         if (payment.status() == PaymentStatus.UNKNOWN && event.confirmBeforeTrusting()) {
-            return new Plan.Confirm(event, payment, learn);
+            return new Plan.Confirm(event, learn);
         }
-        return new Plan.Settle(event, payment, learn);
+        return new Plan.Settle(event, learn);
     }
 
     private Verdict apply(Payment seen, Plan plan) {
-        String learn = switch (plan) {
-            case Plan.Finish f -> f.learn();
-            case Plan.Settle s -> s.learn();
-            case Plan.Confirm c -> c.learn();
-        };
         Payment payment = seen;
-        if (learn != null) {
-            payments.setProviderReferenceIfMissing(seen.id(), learn, clock.instant());
+        if (plan.learn() != null) {
+            payments.setProviderReferenceIfMissing(seen.id(), plan.learn(), clock.instant());
             payment = payments.find(seen.id()).orElseThrow();
         }
-        Payment known = learn != null ? payment : null;
+        Payment known = plan.learn() != null ? payment : null;
         return switch (plan) {
-            case Plan.Finish f -> new Verdict(f.verdict().status(), f.verdict().dedupeKey(), f.verdict().note(), null, known);
+            case Plan.Finish f -> f.verdict().withPayment(known);
             case Plan.Confirm c -> new Verdict(null, c.event().dedupeKey(), null, c.event(), known);
             case Plan.Settle s -> {
                 Payment moved = transitions.applyDefiniteTo(payment, s.event().outcome());
-                yield new Verdict("processed", s.event().dedupeKey(), moved != null ? "applied" : "no change", null,
-                        moved != null ? moved : known);
+                yield Verdict.of("processed", s.event().dedupeKey(), moved != null ? "applied" : "no change")
+                        .withPayment(moved != null ? moved : known);
             }
         };
     }
