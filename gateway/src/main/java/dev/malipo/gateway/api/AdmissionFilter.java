@@ -47,8 +47,7 @@ class AdmissionFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !"POST".equals(request.getMethod()) || !(path.equals("/v1/payments") || path.equals("/v1/payouts"));
+        return !CreateRequests.isCreate(request);
     }
 
     @Override

@@ -29,14 +29,15 @@ import java.util.Map;
 public class ProblemHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
+    /** The problem for {@code e}; a 503 (Malipo overloaded) says when to come back. */
     public static ResponseEntity<ProblemDetail> render(ApiException e) {
-        return problem(e.status(), e.code(), e.getMessage(), e.field(), e.extra());
+        ResponseEntity<ProblemDetail> r = problem(e.status(), e.code(), e.getMessage(), e.field(), e.extra());
+        return e instanceof ApiException.Overloaded ? withRetryAfter(r) : r;
     }
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> apiException(ApiException e) {
-        ResponseEntity<ProblemDetail> r = problem(e.status(), e.code(), e.getMessage(), e.field(), e.extra());
-        return e instanceof ApiException.Overloaded ? withRetryAfter(r) : r;
+        return render(e);
     }
 
     @ExceptionHandler(MoneyException.class)
@@ -92,12 +93,11 @@ public class ProblemHandler {
     @ExceptionHandler(CannotGetJdbcConnectionException.class)
     ResponseEntity<ProblemDetail> noDatabase(CannotGetJdbcConnectionException e) {
         log.warn("no database connection: {}", e.getMessage());
-        return withRetryAfter(render(new ApiException.Overloaded("service_unavailable",
-                "Malipo cannot reach its database right now; retry shortly")));
+        return render(new ApiException.Overloaded("service_unavailable",
+                "Malipo cannot reach its database right now; retry shortly"));
     }
 
-    /** 503 answers say when to come back. */
-    public static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> problem) {
+    private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> problem) {
         return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders()).header("Retry-After", "1")
                 .body(problem.getBody());
     }

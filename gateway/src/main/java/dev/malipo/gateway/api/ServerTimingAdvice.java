@@ -57,9 +57,7 @@ public final class ServerTimingAdvice implements ResponseBodyAdvice<Object> {
     static final class RequestScope extends OncePerRequestFilter {
         @Override
         protected boolean shouldNotFilter(HttpServletRequest request) {
-            if (!"POST".equals(request.getMethod())) return true;
-            String path = request.getRequestURI();
-            return !path.equals("/v1/payments") && !path.equals("/v1/payouts");
+            return !CreateRequests.isCreate(request);
         }
 
         @Override
