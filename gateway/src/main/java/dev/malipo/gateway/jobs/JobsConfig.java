@@ -3,15 +3,14 @@ package dev.malipo.gateway.jobs;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import dev.malipo.gateway.support.MalipoProperties;
+import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Durable jobs on the gateway's own database, with db-scheduler: callback processing, webhook
@@ -31,11 +30,11 @@ class JobsConfig implements SmartLifecycle {
     private volatile Scheduler scheduler;
     private volatile boolean running;
 
-    JobsConfig(DataSource dataSource, List<Task<?>> tasks, MalipoProperties properties) {
+    JobsConfig(DataSource dataSource, List<Task<?>> tasks, MalipoProperties properties, SqlDialect dialect) {
         this.dataSource = dataSource;
         this.tasks = tasks;
         this.properties = properties;
-        this.postgres = isPostgres(dataSource); // asked once: build() runs again on every restart
+        this.postgres = dialect.postgres();
         this.scheduler = build();
     }
 
@@ -83,13 +82,5 @@ class JobsConfig implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 1000;
-    }
-
-    private static boolean isPostgres(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.malipo.core.money.Money;
 import dev.malipo.core.payment.FailureReason;
 import dev.malipo.core.payment.PaymentStatus;
 import dev.malipo.gateway.merchants.Mode;
+import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -25,11 +26,13 @@ import java.util.Optional;
 public class PaymentRepository {
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final SqlDialect dialect;
     private final RowMapper<Payment> mapper = this::map;
 
-    PaymentRepository(JdbcClient jdbc, JsonMapper json) {
+    PaymentRepository(JdbcClient jdbc, JsonMapper json, SqlDialect dialect) {
         this.jdbc = jdbc;
         this.json = json;
+        this.dialect = dialect;
     }
 
     void insert(Payment p) {
@@ -95,13 +98,18 @@ public class PaymentRepository {
         return jdbc.sql(sql.toString()).params(params).query(mapper).list();
     }
 
-    /** Records that the initiation call came back; the provider's reference is kept if it gave one. */
-    int markInitiationAnswered(String id, String providerReference, Instant now) {
-        return jdbc.sql("""
+    /**
+     * Records that the initiation call came back; the provider's reference is kept if it gave one.
+     *
+     * @return the payment as this left it (its row now locked), or empty when its answer was
+     * already recorded
+     */
+    Optional<Payment> markInitiationAnswered(String id, String providerReference, Instant now) {
+        return jdbc.sql(dialect.returningAll("""
                         update payments set initiation_answered_at = ?, updated_at = ?,
                           provider_reference = coalesce(provider_reference, ?)
-                        where id = ? and initiation_answered_at is null""")
-                .params(ts(now), ts(now), providerReference, id).update();
+                        where id = ? and initiation_answered_at is null"""))
+                .params(ts(now), ts(now), providerReference, id).query(mapper).optional();
     }
 
     public int setProviderReferenceIfMissing(String id, String providerReference, Instant now) {
@@ -109,20 +117,25 @@ public class PaymentRepository {
                 .params(providerReference, ts(now), id).update();
     }
 
-    /** The one way a status changes: conditional on the status the caller saw. */
-    int transition(String id, PaymentStatus from, PaymentStatus to, String receipt, FailureReason failure, Instant now) {
-        return jdbc.sql("""
+    /**
+     * The one way a status changes: conditional on the status the caller saw.
+     *
+     * @return the payment as the change left it, or empty when it was no longer in {@code from}
+     */
+    Optional<Payment> transition(String id, PaymentStatus from, PaymentStatus to, String receipt, FailureReason failure,
+                                 Instant now) {
+        return jdbc.sql(dialect.returningAll("""
                         update payments set status = ?, updated_at = ?, completed_at = ?,
                           receipt = coalesce(?, receipt),
                           failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
                           provider_code = ?, provider_message = ?
-                        where id = ? and status = ?""")
+                        where id = ? and status = ?"""))
                 .params(to.apiName(), ts(now), to.isTerminal() ? ts(now) : null, receipt,
                         failure == null ? null : failure.code(), failure == null ? null : failure.message(),
                         failure == null ? null : failure.customerMessage(), failure == null ? null : failure.retryable(),
                         failure == null ? null : failure.providerCode(), failure == null ? null : failure.providerMessage(),
                         id, from.apiName())
-                .update();
+                .query(mapper).optional();
     }
 
     private Payment map(ResultSet rs, int n) throws SQLException {

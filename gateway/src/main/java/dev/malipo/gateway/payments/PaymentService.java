@@ -117,8 +117,8 @@ public class PaymentService {
 
     private Created recordInitiation(String paymentId, Outcome outcome, Consumer<Created> answered) {
         Created created = tx.execute(status -> {
-            payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant());
-            Payment p = payments.find(paymentId).orElseThrow();
+            Payment p = payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant())
+                    .orElseGet(() -> payments.lock(paymentId));
             // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
             Payment moved = switch (outcome) {
                 case Outcome.NotSent n -> transitions.moveTo(p, PaymentStatus.FAILED, null, new FailureReason(

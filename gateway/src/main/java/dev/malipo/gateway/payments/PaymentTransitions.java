@@ -50,12 +50,11 @@ public class PaymentTransitions {
         if (!seen.status().canMoveTo(to)) {
             return null;
         }
-        int updated = payments.transition(seen.id(), seen.status(), to, receipt, failure, clock.instant());
-        if (updated == 0) {
+        Payment now = payments.transition(seen.id(), seen.status(), to, receipt, failure, clock.instant()).orElse(null);
+        if (now == null) {
             log.debug("payment {} no longer {}; {} not applied", seen.id(), seen.status(), to);
             return null;
         }
-        Payment now = payments.find(seen.id()).orElseThrow();
         if (to.isTerminal()) {
             // Most payments settle long before their first check is due: drop it rather than run
             // it only to find nothing to do (later checks exist only for slow payments; they do the same).
