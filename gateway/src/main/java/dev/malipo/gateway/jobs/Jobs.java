@@ -1,6 +1,7 @@
 package dev.malipo.gateway.jobs;
 
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import dev.malipo.gateway.support.WriteBehind;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -29,11 +30,15 @@ public class Jobs {
     // Looked up lazily: the scheduler is built from the tasks, whose handlers themselves schedule.
     private final ObjectProvider<JobsConfig> jobs;
     private final JdbcClient jdbc;
+    private final WriteBehind writeBehind;
 
-    Jobs(ObjectProvider<JobsConfig> jobs, JdbcClient jdbc) {
+    Jobs(ObjectProvider<JobsConfig> jobs, JdbcClient jdbc, WriteBehind writeBehind) {
         this.jobs = jobs;
         this.jdbc = jdbc;
+        this.writeBehind = writeBehind;
     }
+
+    private static final String CANCEL = "delete from scheduled_tasks where task_name = ? and task_instance = ? and picked = false";
 
     /** Schedules the instance unless it exists (one look-up and one insert). */
     public boolean schedule(String task, String instanceId, Instant at) {
@@ -57,8 +62,16 @@ public class Jobs {
      * finds nothing to do.
      */
     public void cancelIfWaiting(String task, String instanceId) {
-        jdbc.sql("delete from scheduled_tasks where task_name = ? and task_instance = ? and picked = false")
-                .params(task, instanceId).update();
+        jdbc.sql(CANCEL).params(task, instanceId).update();
+    }
+
+    /**
+     * {@link #cancelIfWaiting}, soon after the current transaction commits (nothing if it rolls
+     * back), batched with other such writes: the cancel is only an economy, since an instance left
+     * behind runs and finds nothing to do.
+     */
+    public void cancelSoon(String task, String instanceId) {
+        writeBehind.afterCommit(CANCEL, task, instanceId);
     }
 
     private void wakeUpAfterCommitIfDue(Instant at) {

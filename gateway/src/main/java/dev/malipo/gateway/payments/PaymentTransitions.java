@@ -58,7 +58,7 @@ public class PaymentTransitions {
         if (to.isTerminal()) {
             // Most payments settle long before their first check is due: drop it rather than run
             // it only to find nothing to do (later checks exist only for slow payments; they do the same).
-            jobs.cancelIfWaiting(Jobs.CHECK_PAYMENT, firstCheckId(seen.id()));
+            jobs.cancelSoon(Jobs.CHECK_PAYMENT, firstCheckId(seen.id()));
         }
         events.publishEvent(new PaymentStatusChanged(now, PaymentView.of(now)));
         log.info("payment {} {} -> {}{}", seen.id(), seen.status(), to, failure == null ? "" : " (" + failure.code() + ")");

@@ -170,14 +170,16 @@ class WebhookDeliverer implements DisposableBean {
         boolean last = !ok && attempt >= config.maxAttempts();
         Integer code = status;
         String err = error == null ? null : error.length() > 480 ? error.substring(0, 480) : error;
-        tx.executeWithoutResult(s -> {
-            webhooks.recordAttempt(Ids.newId("wha"), d.id(), attempt, started, code, ms, err, ok);
-            webhooks.updateDelivery(d.id(), ok ? "delivered" : last ? "failed" : "pending", attempt, code,
-                    ok ? clock.instant() : null);
-            if ((ok || last) && !fromJob) {
-                jobs.cancelIfWaiting(Jobs.DELIVER_WEBHOOK, d.id()); // nothing left for the safety net
-            }
-        });
+        WebhookRepository.Attempt result = new WebhookRepository.Attempt(Ids.newId("wha"), d.id(), attempt, started, code, ms,
+                err, ok, ok ? "delivered" : last ? "failed" : "pending", ok ? clock.instant() : null);
+        if (fromJob) {
+            tx.executeWithoutResult(s -> webhooks.record(result));
+        } else {
+            // Nobody waits for this record, and the delivery's job still stands should it be lost.
+            // The cancel is queued after the record, so it is never written before it.
+            webhooks.recordSoon(result);
+            if (ok || last) jobs.cancelSoon(Jobs.DELIVER_WEBHOOK, d.id()); // nothing left for the safety net
+        }
         meters.counter("malipo.webhooks.attempts", "result", ok ? "delivered" : "failed").increment();
         if (ok) {
             return;

@@ -1,5 +1,6 @@
 package dev.malipo.gateway.webhooks;
 
+import dev.malipo.gateway.support.WriteBehind;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -23,10 +24,23 @@ class WebhookRepository {
                     String merchantId, String payload) {
     }
 
-    private final JdbcClient jdbc;
+    /** What one attempt found, and where it leaves the delivery. */
+    record Attempt(String id, String deliveryId, int attemptNo, Instant at, Integer statusCode, long durationMs,
+                   String error, boolean success, String deliveryStatus, Instant deliveredAt) {
+    }
 
-    WebhookRepository(JdbcClient jdbc) {
+    private static final String INSERT_ATTEMPT = """
+            insert into webhook_attempts (id, delivery_id, attempt_no, attempted_at, status_code, duration_ms, error, success)
+            values (?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String UPDATE_DELIVERY =
+            "update webhook_deliveries set status = ?, attempts = ?, last_status_code = ?, delivered_at = ? where id = ?";
+
+    private final JdbcClient jdbc;
+    private final WriteBehind writeBehind;
+
+    WebhookRepository(JdbcClient jdbc, WriteBehind writeBehind) {
         this.jdbc = jdbc;
+        this.writeBehind = writeBehind;
     }
 
     void insertEndpoint(Endpoint e) {
@@ -76,17 +90,29 @@ class WebhookRepository {
                 .optional();
     }
 
-    void recordAttempt(String id, String deliveryId, int attemptNo, Instant at, Integer statusCode, long durationMs,
-                       String error, boolean success) {
-        jdbc.sql("""
-                        insert into webhook_attempts (id, delivery_id, attempt_no, attempted_at, status_code, duration_ms, error, success)
-                        values (?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(id, deliveryId, attemptNo, Timestamp.from(at), statusCode, durationMs, error, success).update();
+    /** Records the attempt in the caller's transaction. */
+    void record(Attempt a) {
+        jdbc.sql(INSERT_ATTEMPT).params(attemptRow(a)).update();
+        jdbc.sql(UPDATE_DELIVERY).params(deliveryRow(a)).update();
     }
 
-    void updateDelivery(String id, String status, int attempts, Integer lastStatus, Instant deliveredAt) {
-        jdbc.sql("update webhook_deliveries set status = ?, attempts = ?, last_status_code = ?, delivered_at = ? where id = ?")
-                .params(status, attempts, lastStatus, deliveredAt == null ? null : Timestamp.from(deliveredAt), id).update();
+    /**
+     * Records the attempt a moment later, batched with others: for a first attempt, whose delivery
+     * still has its job should the record be lost.
+     */
+    void recordSoon(Attempt a) {
+        writeBehind.later(INSERT_ATTEMPT, attemptRow(a));
+        writeBehind.later(UPDATE_DELIVERY, deliveryRow(a));
+    }
+
+    private static Object[] attemptRow(Attempt a) {
+        return new Object[]{a.id(), a.deliveryId(), a.attemptNo(), Timestamp.from(a.at()), a.statusCode(), a.durationMs(),
+                a.error(), a.success()};
+    }
+
+    private static Object[] deliveryRow(Attempt a) {
+        return new Object[]{a.deliveryStatus(), a.attemptNo(), a.statusCode(),
+                a.deliveredAt() == null ? null : Timestamp.from(a.deliveredAt()), a.deliveryId()};
     }
 
     static boolean isDuplicate(RuntimeException e) {

@@ -1,0 +1,96 @@
+package dev.malipo.gateway.support;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Deferred writes against the real database: what commits, in which order, and what a bad one costs. */
+class WriteBehindTest extends PostgresTestBase {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String INSERT = "insert into write_behind_probe (id, v) values (?, ?)";
+    private static final String SET = "update write_behind_probe set v = ? where id = ?";
+
+    @Autowired
+    WriteBehind writeBehind;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    TransactionTemplate tx;
+
+    String run;
+
+    @BeforeEach
+    void probeTable() {
+        jdbc.sql("create table if not exists write_behind_probe (id text primary key, v int not null)").update();
+        run = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aWriteQueuedInATransactionIsMadeOnlyIfItCommits() {
+        tx.executeWithoutResult(s -> {
+            writeBehind.afterCommit(INSERT, run + "-rolled-back", 1);
+            s.setRollbackOnly();
+        });
+        tx.executeWithoutResult(s -> writeBehind.afterCommit(INSERT, run + "-committed", 1));
+        // Queued after the rolled-back one: once it is written, the other would have been too.
+        writeBehind.later(INSERT, run + "-marker", 1);
+        Await.until("marker written", WAIT, () -> count(run + "-%") == 2);
+        assertThat(values(run + "-committed")).containsExactly(1);
+        assertThat(values(run + "-rolled-back")).isEmpty();
+    }
+
+    @Test
+    void eachThreadsWritesLandInTheOrderItQueuedThem() throws Exception {
+        // Insert, then update the same row: an update written first would find nothing to change.
+        int threads = 8, rows = 100;
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < rows; i++) {
+                        String id = run + "-" + thread + "-" + i;
+                        writeBehind.later(INSERT, id, 0);
+                        writeBehind.later(SET, 2, id);
+                    }
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        }
+        Await.until("all written", WAIT, () -> count(run + "-%") == threads * rows);
+        Await.until("all updated", WAIT, () -> jdbc.sql("select count(*) from write_behind_probe where id like ? and v = 2")
+                .param(run + "-%").query(Long.class).single() == threads * rows);
+    }
+
+    @Test
+    void aBadWriteIsDroppedAloneAndTheRestOfItsBatchIsMade() {
+        jdbc.sql(INSERT).params(run + "-taken", 7).update();
+        writeBehind.later(INSERT, run + "-before", 1);
+        writeBehind.later(INSERT, run + "-taken", 1); // duplicate key
+        writeBehind.later(INSERT, run + "-after", 1);
+        Await.until("the good ones written", WAIT, () -> count(run + "-%") == 3);
+        assertThat(values(run + "-taken")).containsExactly(7);
+        assertThat(values(run + "-before")).containsExactly(1);
+        assertThat(values(run + "-after")).containsExactly(1);
+    }
+
+    private long count(String like) {
+        return jdbc.sql("select count(*) from write_behind_probe where id like ?").param(like).query(Long.class).single();
+    }
+
+    private List<Integer> values(String id) {
+        return jdbc.sql("select v from write_behind_probe where id = ?").param(id).query(Integer.class).list();
+    }
+}
