@@ -19,11 +19,13 @@ public class WebhookEndpoints {
     }
 
     private final WebhookRepository webhooks;
+    private final MerchantEndpoints endpoints;
     private final SecretBox secretBox;
     private final Clock clock;
 
-    WebhookEndpoints(WebhookRepository webhooks, SecretBox secretBox, Clock clock) {
+    WebhookEndpoints(WebhookRepository webhooks, MerchantEndpoints endpoints, SecretBox secretBox, Clock clock) {
         this.webhooks = webhooks;
+        this.endpoints = endpoints;
         this.secretBox = secretBox;
         this.clock = clock;
     }
@@ -38,7 +40,7 @@ public class WebhookEndpoints {
         String secret = Ids.secret("whsec");
         WebhookRepository.Endpoint e = new WebhookRepository.Endpoint(Ids.newId("we"), merchantId, url, List.of("*"),
                 secretBox.seal(secret), true, clock.instant());
-        webhooks.insertEndpoint(e);
+        endpoints.add(e);
         return new EndpointSecret(e.id(), url, secret);
     }
 }

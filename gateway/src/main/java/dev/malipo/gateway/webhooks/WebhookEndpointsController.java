@@ -26,12 +26,14 @@ class WebhookEndpointsController {
             "payment.unknown", "payout.succeeded", "payout.failed", "payout.expired", "payout.unknown");
 
     private final WebhookRepository webhooks;
+    private final MerchantEndpoints endpoints;
     private final SecretBox secretBox;
     private final JsonMapper json;
     private final Clock clock;
 
-    WebhookEndpointsController(WebhookRepository webhooks, SecretBox secretBox, JsonMapper json, Clock clock) {
+    WebhookEndpointsController(WebhookRepository webhooks, MerchantEndpoints endpoints, SecretBox secretBox, JsonMapper json, Clock clock) {
         this.webhooks = webhooks;
+        this.endpoints = endpoints;
         this.secretBox = secretBox;
         this.json = json;
         this.clock = clock;
@@ -53,7 +55,7 @@ class WebhookEndpointsController {
         String secret = Ids.secret("whsec");
         WebhookRepository.Endpoint endpoint = new WebhookRepository.Endpoint(Ids.newId("we"), caller.merchantId(), url,
                 events, secretBox.seal(secret), true, clock.instant());
-        webhooks.insertEndpoint(endpoint);
+        endpoints.add(endpoint);
         Map<String, Object> view = view(endpoint);
         view.put("secret", secret);
         return ResponseEntity.status(HttpStatus.CREATED).body(view);

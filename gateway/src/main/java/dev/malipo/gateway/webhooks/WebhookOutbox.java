@@ -26,15 +26,17 @@ import java.util.Map;
 @Component
 class WebhookOutbox {
     private final WebhookRepository webhooks;
+    private final MerchantEndpoints endpoints;
     private final WebhookDeliverer deliverer;
     private final Jobs jobs;
     private final JsonMapper json;
     private final Clock clock;
     private final Duration safetyNet;
 
-    WebhookOutbox(WebhookRepository webhooks, WebhookDeliverer deliverer, Jobs jobs, JsonMapper json, Clock clock,
+    WebhookOutbox(WebhookRepository webhooks, MerchantEndpoints endpoints, WebhookDeliverer deliverer, Jobs jobs, JsonMapper json, Clock clock,
                   MalipoProperties properties) {
         this.webhooks = webhooks;
+        this.endpoints = endpoints;
         this.deliverer = deliverer;
         this.jobs = jobs;
         this.json = json;
@@ -69,7 +71,7 @@ class WebhookOutbox {
         if (!webhooks.insertEvent(eventId, merchantId, change.payment().id(), type, payload, now)) {
             return;
         }
-        for (WebhookRepository.Endpoint endpoint : webhooks.endpoints(merchantId)) {
+        for (WebhookRepository.Endpoint endpoint : endpoints.of(merchantId)) {
             if (endpoint.enabled() && endpoint.wants(type)) {
                 schedule(eventId, endpoint.id(), endpoint.url(), merchantId, payload, now);
             }

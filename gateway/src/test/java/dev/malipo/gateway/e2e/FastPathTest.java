@@ -96,6 +96,23 @@ class FastPathTest extends PostgresTestBase {
     }
 
     @Test
+    void anEndpointAddedAfterEventsWereSentGetsTheNextOne() throws Exception {
+        // The merchant's endpoints are kept in memory between events; adding one must count at once.
+        String first = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374160\"}",
+                UUID.randomUUID().toString()).text("id");
+        receiver.await(first, r -> r.type().equals("payment.succeeded"), WAIT);
+        try (WebhookReceiver second = new WebhookReceiver()) {
+            ApiClient.Response added = api.post("/v1/webhook_endpoints", "{\"url\":\"" + second.url() + "\"}", null);
+            assertThat(added.status()).isEqualTo(201);
+            second.secret(added.text("secret"));
+            String next = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374160\"}",
+                    UUID.randomUUID().toString()).text("id");
+            assertThat(second.await(next, r -> r.type().equals("payment.succeeded"), WAIT).signatureValid()).isTrue();
+            receiver.await(next, r -> r.type().equals("payment.succeeded"), WAIT);
+        }
+    }
+
+    @Test
     void concurrentCopiesOfOneCallbackMakeOneStatusChangeAndOneEvent() throws Exception {
         String token = token();
         String paymentId = payment(accountId(), token, "ws_CO_fast" + System.nanoTime());
