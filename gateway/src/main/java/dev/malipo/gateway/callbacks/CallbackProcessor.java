@@ -254,12 +254,16 @@ class CallbackProcessor {
             return new Plan.Finish(Verdict.of("rejected", event.dedupeKey(), "provider reference does not match the payment"),
                     null);
         }
-        if (callbacks.alreadyProcessed(payment.id(), event.dedupeKey(), callbackId)) {
+        Outcome outcome = event.outcome();
+        boolean settles = outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Declined;
+        // The look-up is skipped for the usual case, a settling callback for a pending payment: a
+        // processed copy of the same news (same dedupe key, so same outcome) would have settled it
+        // under this same lock, or found it UNKNOWN or final — and neither ever goes back to pending.
+        boolean firstOfItsNews = payment.status() == PaymentStatus.PENDING && settles;
+        if (!firstOfItsNews && callbacks.alreadyProcessed(payment.id(), event.dedupeKey(), callbackId)) {
             return new Plan.Finish(Verdict.of("duplicate", event.dedupeKey(), null), null);
         }
         String learn = event.providerReference() != null && payment.providerReference() == null ? event.providerReference() : null;
-        Outcome outcome = event.outcome();
-        boolean settles = outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Declined;
         if (payment.status().isTerminal() || !settles) {
             return new Plan.Finish(Verdict.of("processed", event.dedupeKey(), "no change"), learn);
         }
