@@ -81,14 +81,9 @@ class CallbackProcessor {
     static class TaskConfig {
         @Bean
         Task<Void> processCallbackTask(CallbackProcessor processor) {
-            return Tasks.oneTime(Jobs.PROCESS_CALLBACK).execute((instance, ctx) -> processor.process(callbackIdOf(instance.getId())));
+            // Instance ids are "cb_…" or, when a parked callback is released, "cb_…#release-…".
+            return Tasks.oneTime(Jobs.PROCESS_CALLBACK).execute((instance, ctx) -> processor.process(Jobs.subjectOf(instance.getId())));
         }
-    }
-
-    /** Instance ids are "cb_…" or, when a parked callback is released, "cb_…#release-…". */
-    static String callbackIdOf(String instanceId) {
-        int hash = instanceId.indexOf('#');
-        return hash < 0 ? instanceId : instanceId.substring(0, hash);
     }
 
     /** A callback as it arrived over HTTP (headers lower-cased, credentials already dropped). */
@@ -199,7 +194,7 @@ class CallbackProcessor {
     private void toJob(String callbackId) {
         if (callbacks.unpark(callbackId)) {
             // A fresh instance id: the run that parked this callback may still be finishing.
-            jobs.schedule(Jobs.PROCESS_CALLBACK, callbackId + "#release-" + clock.millis(), clock.instant());
+            jobs.schedule(Jobs.PROCESS_CALLBACK, Jobs.instanceId(callbackId, "release-" + clock.millis()), clock.instant());
         }
     }
 
@@ -303,7 +298,7 @@ class CallbackProcessor {
         boolean moved = Boolean.TRUE.equals(tx.execute(s -> transitions.applyDefinite(payment, confirmed)));
         if (!moved) {
             // The provider could not confirm yet: ask again soon.
-            jobs.schedule(Jobs.CHECK_PAYMENT, payment.id() + "#cb" + clock.millis(), clock.instant().plusSeconds(5));
+            jobs.schedule(Jobs.CHECK_PAYMENT, Jobs.instanceId(payment.id(), "cb" + clock.millis()), clock.instant().plusSeconds(5));
         }
         return moved;
     }

@@ -22,7 +22,7 @@ public class Jobs {
     public static final String PROCESS_CALLBACK = "process-callback";
     /** Deliver one merchant webhook; instance id = delivery id. */
     public static final String DELIVER_WEBHOOK = "deliver-webhook";
-    /** Ask the provider about a payment still pending; instance id = payment id + "#" + check number. */
+    /** Ask the provider about a payment still pending; instance id = {@link #checkId}. */
     public static final String CHECK_PAYMENT = "check-payment";
 
     private static final Object WAKE_UP_AFTER_COMMIT = new Object();
@@ -39,6 +39,31 @@ public class Jobs {
     }
 
     private static final String CANCEL = "delete from scheduled_tasks where task_name = ? and task_instance = ? and picked = false";
+
+    /**
+     * An instance id for several runs about one subject (a payment, a callback): "subject#tag",
+     * the tag keeping the runs apart.
+     */
+    public static String instanceId(String subject, String tag) {
+        return subject + "#" + tag;
+    }
+
+    /** The subject of an instance id made by {@link #instanceId} (or the id itself, if it has no tag). */
+    public static String subjectOf(String instanceId) {
+        int hash = instanceId.indexOf('#');
+        return hash < 0 ? instanceId : instanceId.substring(0, hash);
+    }
+
+    /** The tag of an instance id made by {@link #instanceId}, or null. */
+    public static String tagOf(String instanceId) {
+        int hash = instanceId.indexOf('#');
+        return hash < 0 ? null : instanceId.substring(hash + 1);
+    }
+
+    /** A payment's n-th status check in the regular series (the first is scheduled with the payment). */
+    public static String checkId(String paymentId, int n) {
+        return instanceId(paymentId, Integer.toString(n));
+    }
 
     /** Schedules the instance unless it exists (one look-up and one insert). */
     public boolean schedule(String task, String instanceId, Instant at) {

@@ -96,7 +96,7 @@ public class PaymentService {
         tx.executeWithoutResult(status -> {
             idempotency.claim(id);
             payments.insert(payment);
-            jobs.scheduleNew(Jobs.CHECK_PAYMENT, PaymentTransitions.firstCheckId(id),
+            jobs.scheduleNew(Jobs.CHECK_PAYMENT, Jobs.checkId(id, 1),
                     now.plus(properties.reconciliation().firstCheckAfter()));
         });
         log.info("{} {} created: {} to {} via {}", payment.objectName(), id, command.amount(), command.phone().masked(),

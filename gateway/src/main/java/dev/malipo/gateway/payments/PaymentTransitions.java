@@ -33,11 +33,6 @@ public class PaymentTransitions {
         this.clock = clock;
     }
 
-    /** The first status check, scheduled with every payment; later ones are chained by the check itself. */
-    public static String firstCheckId(String paymentId) {
-        return paymentId + "#1";
-    }
-
     /** @return true when this call moved the payment (and emitted its event) */
     @Transactional
     public boolean move(Payment seen, PaymentStatus to, String receipt, FailureReason failure) {
@@ -58,7 +53,7 @@ public class PaymentTransitions {
         if (to.isTerminal()) {
             // Most payments settle long before their first check is due: drop it rather than run
             // it only to find nothing to do (later checks exist only for slow payments; they do the same).
-            jobs.cancelSoon(Jobs.CHECK_PAYMENT, firstCheckId(seen.id()));
+            jobs.cancelSoon(Jobs.CHECK_PAYMENT, Jobs.checkId(seen.id(), 1));
         }
         events.publishEvent(new PaymentStatusChanged(now, PaymentView.of(now)));
         log.info("payment {} {} -> {}{}", seen.id(), seen.status(), to, failure == null ? "" : " (" + failure.code() + ")");

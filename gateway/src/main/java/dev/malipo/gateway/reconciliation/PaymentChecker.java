@@ -68,12 +68,12 @@ class PaymentChecker {
 
     /** @param instanceId "pay_…#n": the payment and the how-many-th check this is */
     void check(String instanceId) {
-        int hash = instanceId.indexOf('#');
-        String paymentId = hash < 0 ? instanceId : instanceId.substring(0, hash);
-        int n = 1;
+        String paymentId = Jobs.subjectOf(instanceId);
+        String tag = Jobs.tagOf(instanceId);
+        int n;
         try {
-            n = hash < 0 ? 1 : Integer.parseInt(instanceId.substring(hash + 1));
-        } catch (NumberFormatException ignored) {
+            n = tag == null ? 1 : Integer.parseInt(tag);
+        } catch (NumberFormatException outOfSeries) {
             // an extra, out-of-series check (e.g. after an unconfirmed callback): don't chain another
             n = -1;
         }
@@ -124,6 +124,6 @@ class PaymentChecker {
                 && next.isAfter(expiry)) {
             next = expiry;
         }
-        jobs.schedule(Jobs.CHECK_PAYMENT, p.id() + "#" + (n + 1), next);
+        jobs.schedule(Jobs.CHECK_PAYMENT, Jobs.checkId(p.id(), n + 1), next);
     }
 }
