@@ -9,8 +9,10 @@ import java.time.Duration;
 /** Posts a provider callback the way providers do: once, 10 s timeout, no retry. */
 public final class CallbackSender {
     private static final System.Logger log = System.getLogger(CallbackSender.class.getName());
+    // The client's internal steps run inline rather than on a worker pool (one thread hop less per
+    // callback); the body handler is the JDK's own, which never blocks.
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
+            .version(HttpClient.Version.HTTP_1_1).executor(Runnable::run).build();
 
     /** @return the HTTP status, or -1 when the receiver could not be reached */
     public int post(URI url, String json) {

@@ -3,6 +3,7 @@ package dev.malipo.gateway.webhooks;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.malipo.core.http.ProviderHttp;
 import dev.malipo.gateway.jobs.Jobs;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.Ids;
@@ -74,8 +75,7 @@ class WebhookDeliverer implements DisposableBean {
         this.meters = meters;
         this.jobs = jobs;
         this.tx = tx;
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.http = ProviderHttp.newClient(config.timeout());
     }
 
     @Configuration(proxyBeanMethods = false)
