@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -46,6 +47,9 @@ public final class FlowsBench {
     private final String gateway;
     private final Map<String, Long> intendedStart = new ConcurrentHashMap<>();
     private volatile Recorder e2e = new Recorder(3);
+    /** Slowest end-to-end latency (ms) of the flows meant to start in each second of the step (--series). */
+    private volatile AtomicLongArray slowestBySecond = new AtomicLongArray(0);
+    private volatile long stepStart;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong stepNumber = new AtomicLong();
     private double bestCommitRate;
@@ -97,6 +101,13 @@ public final class FlowsBench {
             System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-8.0f %-9s%n", rate, s.achieved, s.sent,
                     pct(s.initiation), pct(s.endToEnd), s.errors, s.cpuCores, s.heapMb,
                     s.commitsPerFlow < 0 ? "n/a" : String.format("%.1f", s.commitsPerFlow));
+            if (opts.containsKey("series")) {
+                // When the slow flows started: a steady tail, or stalls every so often?
+                StringBuilder line = new StringBuilder("  slowest end-to-end per second, ms:");
+                AtomicLongArray slowest = slowestBySecond;
+                for (int i = 0; i < slowest.length() - 1; i++) line.append(' ').append(slowest.get(i));
+                System.out.println(line);
+            }
             boolean kept = s.errors == 0 && s.achieved >= 0.95 * rate && s.endToEnd.getValueAtPercentile(99) < 1_000_000_000L;
             if (kept) {
                 sustained = rate;
@@ -162,6 +173,8 @@ public final class FlowsBench {
         long interval = 1_000_000_000L / rate;
         long total = (long) rate * seconds;
         long start = System.nanoTime() + 50_000_000L;
+        stepStart = start;
+        slowestBySecond = new AtomicLongArray(seconds + 1);
         // Unique per step: the reference doubles as the Idempotency-Key, and a repeated key is a replay.
         String prefix = Long.toString(stepNumber.incrementAndGet(), 36) + "s";
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -325,6 +338,9 @@ public final class FlowsBench {
             Long intended = intendedStart.remove(event.path("data").path("object").path("reference").asString(""));
             if (intended != null) {
                 e2e.recordValue(Math.max(0, now - intended));
+                AtomicLongArray slowest = slowestBySecond;
+                int second = (int) ((intended - stepStart) / 1_000_000_000L);
+                if (second >= 0 && second < slowest.length()) slowest.accumulateAndGet(second, (now - intended) / 1_000_000, Math::max);
                 completed.incrementAndGet();
             }
         });
