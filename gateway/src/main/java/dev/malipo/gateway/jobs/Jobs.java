@@ -3,7 +3,6 @@ package dev.malipo.gateway.jobs;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.malipo.gateway.support.WriteBehind;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -26,19 +25,16 @@ public class Jobs {
     public static final String CHECK_PAYMENT = "check-payment";
 
     private static final Object WAKE_UP_AFTER_COMMIT = new Object();
+    private static final String CANCEL = "delete from scheduled_tasks where task_name = ? and task_instance = ? and picked = false";
 
     // Looked up lazily: the scheduler is built from the tasks, whose handlers themselves schedule.
     private final ObjectProvider<JobsConfig> jobs;
-    private final JdbcClient jdbc;
     private final WriteBehind writeBehind;
 
-    Jobs(ObjectProvider<JobsConfig> jobs, JdbcClient jdbc, WriteBehind writeBehind) {
+    Jobs(ObjectProvider<JobsConfig> jobs, WriteBehind writeBehind) {
         this.jobs = jobs;
-        this.jdbc = jdbc;
         this.writeBehind = writeBehind;
     }
-
-    private static final String CANCEL = "delete from scheduled_tasks where task_name = ? and task_instance = ? and picked = false";
 
     /**
      * An instance id for several runs about one subject (a payment, a callback): "subject#tag",
@@ -83,17 +79,9 @@ public class Jobs {
 
     /**
      * Drops an instance that has become pointless (a check for a payment already settled, a retry
-     * of a webhook already delivered). One that a scheduler has picked is left to run: its handler
-     * finds nothing to do.
-     */
-    public void cancelIfWaiting(String task, String instanceId) {
-        jdbc.sql(CANCEL).params(task, instanceId).update();
-    }
-
-    /**
-     * {@link #cancelIfWaiting}, soon after the current transaction commits (nothing if it rolls
-     * back), batched with other such writes: the cancel is only an economy, since an instance left
-     * behind runs and finds nothing to do.
+     * of a webhook already delivered), soon after the current transaction commits (nothing if it
+     * rolls back), batched with other such writes: the cancel is only an economy, since an instance
+     * left behind — or one a scheduler has already picked — runs and finds nothing to do.
      */
     public void cancelSoon(String task, String instanceId) {
         writeBehind.afterCommit(CANCEL, task, instanceId);

@@ -29,8 +29,10 @@ import java.util.concurrent.TimeUnit;
  * at-least-once) or dropping a job that became pointless (it runs and finds nothing to do). Never
  * for anything a caller, a provider or a merchant is told has happened.
  *
- * <p>Writes queued by one thread are written in the order it queued them, in the same or an
- * earlier transaction than anything it queues later.
+ * <p>A write commits no later than every write queued after it (in the same transaction, or an
+ * earlier one). Inside one transaction the writes are grouped by statement, so their order there
+ * is not kept: queue only writes that do not depend on one another's order (those here touch
+ * different rows).
  */
 @Component
 public class WriteBehind implements DisposableBean {
