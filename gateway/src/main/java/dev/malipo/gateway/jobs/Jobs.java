@@ -1,7 +1,6 @@
 package dev.malipo.gateway.jobs;
 
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
-import dev.malipo.gateway.support.WriteBehind;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -23,17 +22,18 @@ public class Jobs {
     public static final String DELIVER_WEBHOOK = "deliver-webhook";
     /** Ask the provider about a payment still pending; instance id = {@link #checkId}. */
     public static final String CHECK_PAYMENT = "check-payment";
+    /** Recurring: hands payments whose first check is due to {@link #CHECK_PAYMENT}. */
+    public static final String SWEEP_FIRST_CHECKS = "sweep-first-checks";
+    /** Recurring: hands webhook deliveries still pending at their safety-net time to {@link #DELIVER_WEBHOOK}. */
+    public static final String SWEEP_WEBHOOK_SAFETY_NETS = "sweep-webhook-safety-nets";
 
     private static final Object WAKE_UP_AFTER_COMMIT = new Object();
-    private static final String CANCEL = "delete from scheduled_tasks where task_name = ? and task_instance = ? and picked = false";
 
     // Looked up lazily: the scheduler is built from the tasks, whose handlers themselves schedule.
     private final ObjectProvider<JobsConfig> jobs;
-    private final WriteBehind writeBehind;
 
-    Jobs(ObjectProvider<JobsConfig> jobs, WriteBehind writeBehind) {
+    Jobs(ObjectProvider<JobsConfig> jobs) {
         this.jobs = jobs;
-        this.writeBehind = writeBehind;
     }
 
     /**
@@ -75,16 +75,6 @@ public class Jobs {
     public void scheduleNew(String task, String instanceId, Instant at) {
         jobs.getObject().scheduler().scheduleBatch(List.of(new TaskInstance<Void>(task, instanceId)), at);
         wakeUpAfterCommitIfDue(at);
-    }
-
-    /**
-     * Drops an instance that has become pointless (a check for a payment already settled, a retry
-     * of a webhook already delivered), soon after the current transaction commits (nothing if it
-     * rolls back), batched with other such writes: the cancel is only an economy, since an instance
-     * left behind — or one a scheduler has already picked — runs and finds nothing to do.
-     */
-    public void cancelSoon(String task, String instanceId) {
-        writeBehind.afterCommit(CANCEL, task, instanceId);
     }
 
     private void wakeUpAfterCommitIfDue(Instant at) {

@@ -2,6 +2,7 @@ package dev.malipo.gateway.jobs;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import dev.malipo.gateway.support.MalipoProperties;
 import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.context.SmartLifecycle;
@@ -44,7 +45,13 @@ class JobsConfig implements SmartLifecycle {
     }
 
     private Scheduler build() {
-        var builder = Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks)
+        // Recurring tasks are given as start tasks (scheduled at start-up unless their row exists;
+        // the scheduler knows them from that), the rest as known tasks.
+        List<RecurringTask<?>> recurring = tasks.stream().filter(t -> t instanceof RecurringTask<?>)
+                .<RecurringTask<?>>map(t -> (RecurringTask<?>) t).toList();
+        List<Task<?>> oneTime = tasks.stream().filter(t -> !(t instanceof RecurringTask<?>)).toList();
+        var builder = Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), oneTime)
+                .startTasks(recurring)
                 .pollingInterval(properties.jobs().pollingInterval())
                 .threads(properties.jobs().threads())
                 .heartbeatInterval(Duration.ofSeconds(30))

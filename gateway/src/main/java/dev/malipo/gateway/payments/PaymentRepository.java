@@ -35,16 +35,35 @@ public class PaymentRepository {
         this.dialect = dialect;
     }
 
-    void insert(Payment p) {
+    /** @param firstCheckAt when reconciliation first asks the provider, should the payment not have settled by then */
+    void insert(Payment p, Instant firstCheckAt) {
         jdbc.sql("""
                         insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference,
-                          description, metadata, webhook_url, provider, provider_account_id, callback_token, created_at, updated_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                          description, metadata, webhook_url, provider, provider_account_id, callback_token, created_at, updated_at,
+                          first_check_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(p.id(), p.merchantId(), kindName(p.kind()), p.mode().dbName(), p.status().apiName(),
                         p.amount().amount(), p.amount().currencyCode(), p.phone(), p.network(), p.reference(),
                         p.description(), json.writeValueAsString(p.metadata()), p.webhookUrl(), p.provider(),
-                        p.providerAccountId(), p.callbackToken(), ts(p.createdAt()), ts(p.updatedAt()))
+                        p.providerAccountId(), p.callbackToken(), ts(p.createdAt()), ts(p.updatedAt()), ts(firstCheckAt))
                 .update();
+    }
+
+    /**
+     * Payments whose first check is due and not yet handed to reconciliation, oldest first.
+     */
+    public List<String> firstChecksDue(Instant now, int limit) {
+        return jdbc.sql("select id from payments where first_check_at <= ? order by first_check_at limit ?")
+                .params(ts(now), limit).query(String.class).list();
+    }
+
+    /**
+     * Takes a payment's first check off the sweep; false when it was already taken (by another
+     * sweep) or the payment settled meanwhile.
+     */
+    public boolean takeFirstCheck(String id) {
+        return jdbc.sql("update payments set first_check_at = null where id = ? and first_check_at is not null")
+                .param(id).update() == 1;
     }
 
     public Optional<Payment> find(String id) {
@@ -126,11 +145,12 @@ public class PaymentRepository {
                                  Instant now) {
         return jdbc.sql(dialect.returningAll("""
                         update payments set status = ?, updated_at = ?, completed_at = ?,
+                          first_check_at = case when cast(? as boolean) then null else first_check_at end,
                           receipt = coalesce(?, receipt),
                           failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
                           provider_code = ?, provider_message = ?
                         where id = ? and status = ?"""))
-                .params(to.apiName(), ts(now), to.isTerminal() ? ts(now) : null, receipt,
+                .params(to.apiName(), ts(now), to.isTerminal() ? ts(now) : null, to.isTerminal(), receipt,
                         failure == null ? null : failure.code(), failure == null ? null : failure.message(),
                         failure == null ? null : failure.customerMessage(), failure == null ? null : failure.retryable(),
                         failure == null ? null : failure.providerCode(), failure == null ? null : failure.providerMessage(),

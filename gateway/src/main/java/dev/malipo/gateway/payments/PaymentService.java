@@ -10,7 +10,6 @@ import dev.malipo.core.payment.PaymentStatus;
 import dev.malipo.gateway.connectors.Connectors;
 import dev.malipo.gateway.connectors.ProviderAccount;
 import dev.malipo.gateway.idempotency.Idempotency;
-import dev.malipo.gateway.jobs.Jobs;
 import dev.malipo.gateway.merchants.Caller;
 import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.MalipoProperties;
@@ -38,20 +37,18 @@ public class PaymentService {
     private final PaymentTransitions transitions;
     private final Connectors connectors;
     private final CallbackUrls callbackUrls;
-    private final Jobs jobs;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final MalipoProperties properties;
     private final Clock clock;
 
     PaymentService(PaymentRepository payments, PaymentTransitions transitions, Connectors connectors,
-                   CallbackUrls callbackUrls, Jobs jobs, TransactionTemplate tx, ApplicationEventPublisher events,
+                   CallbackUrls callbackUrls, TransactionTemplate tx, ApplicationEventPublisher events,
                    MalipoProperties properties, Clock clock) {
         this.payments = payments;
         this.transitions = transitions;
         this.connectors = connectors;
         this.callbackUrls = callbackUrls;
-        this.jobs = jobs;
         this.tx = tx;
         this.events = events;
         this.properties = properties;
@@ -91,13 +88,12 @@ public class PaymentService {
                 command.amount(), command.phone().e164(), command.phone().network().name().toLowerCase(Locale.ROOT),
                 command.reference(), command.description(), command.metadata(), command.webhookUrl(), account.provider(),
                 account.id(), null, null, null, token, null, now, now, null);
-        // The key's claim, the row and its safety-net check commit together, before the provider
-        // hears of the payment: a crash after this point leaves a record that reconciliation settles.
+        // The key's claim and the row, with its first check's due time, commit together before the
+        // provider hears of the payment: a crash after this point leaves a record that reconciliation
+        // settles (its sweep hands a payment still unsettled at that time to a check job).
         tx.executeWithoutResult(status -> {
             idempotency.claim(id);
-            payments.insert(payment);
-            jobs.scheduleNew(Jobs.CHECK_PAYMENT, Jobs.checkId(id, 1),
-                    now.plus(properties.reconciliation().firstCheckAfter()));
+            payments.insert(payment, now.plus(properties.reconciliation().firstCheckAfter()));
         });
         log.info("{} {} created: {} to {} via {}", payment.objectName(), id, command.amount(), command.phone().masked(),
                 account.provider());

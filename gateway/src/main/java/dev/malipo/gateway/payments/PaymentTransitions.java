@@ -3,7 +3,6 @@ package dev.malipo.gateway.payments;
 import dev.malipo.core.connector.Outcome;
 import dev.malipo.core.payment.FailureReason;
 import dev.malipo.core.payment.PaymentStatus;
-import dev.malipo.gateway.jobs.Jobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -23,13 +22,11 @@ public class PaymentTransitions {
 
     private final PaymentRepository payments;
     private final ApplicationEventPublisher events;
-    private final Jobs jobs;
     private final Clock clock;
 
-    PaymentTransitions(PaymentRepository payments, ApplicationEventPublisher events, Jobs jobs, Clock clock) {
+    PaymentTransitions(PaymentRepository payments, ApplicationEventPublisher events, Clock clock) {
         this.payments = payments;
         this.events = events;
-        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -49,11 +46,6 @@ public class PaymentTransitions {
         if (now == null) {
             log.debug("payment {} no longer {}; {} not applied", seen.id(), seen.status(), to);
             return null;
-        }
-        if (to.isTerminal()) {
-            // Most payments settle long before their first check is due: drop it rather than run
-            // it only to find nothing to do (later checks exist only for slow payments; they do the same).
-            jobs.cancelSoon(Jobs.CHECK_PAYMENT, Jobs.checkId(seen.id(), 1));
         }
         events.publishEvent(new PaymentStatusChanged(now, PaymentView.of(now)));
         log.info("payment {} {} -> {}{}", seen.id(), seen.status(), to, failure == null ? "" : " (" + failure.code() + ")");

@@ -1,7 +1,9 @@
 package dev.malipo.gateway.reconciliation;
 
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import dev.malipo.core.connector.Outcome;
 import dev.malipo.core.connector.StatusQuery;
 import dev.malipo.core.connector.TransactionKind;
@@ -20,20 +22,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Asks the provider about payments that are still pending or unknown: the "callback never sent"
  * and "timed out after the provider accepted" cases end here. Checks back off (×4 each time, up to
  * a day); an UNKNOWN payment is never settled by the clock, only by the provider's answer. A
  * collection the provider still calls pending long after its push must have expired is EXPIRED.
+ *
+ * <p>The first check of each payment is not a job from the start: the payment row carries its due
+ * time, and a sweep turns only the payments still unsettled then into jobs (most settle first).
  */
 @Component
 class PaymentChecker {
     private static final Logger log = LoggerFactory.getLogger(PaymentChecker.class);
+    private static final int SWEEP_BATCH = 200;
 
     private final PaymentRepository payments;
     private final PaymentTransitions transitions;
@@ -44,9 +52,12 @@ class PaymentChecker {
     private final Clock clock;
     private final MeterRegistry meters;
     private final CallbackUrls callbackUrls;
+    private final TransactionTemplate tx;
 
     PaymentChecker(CallbackUrls callbackUrls, PaymentRepository payments, PaymentTransitions transitions, PaymentService paymentService,
-                   Connectors connectors, Jobs jobs, MalipoProperties properties, Clock clock, MeterRegistry meters) {
+                   Connectors connectors, Jobs jobs, MalipoProperties properties, Clock clock, MeterRegistry meters,
+                   TransactionTemplate tx) {
+        this.tx = tx;
         this.payments = payments;
         this.transitions = transitions;
         this.paymentService = paymentService;
@@ -63,6 +74,37 @@ class PaymentChecker {
         @Bean
         Task<Void> checkPaymentTask(PaymentChecker checker) {
             return Tasks.oneTime(Jobs.CHECK_PAYMENT).execute((instance, ctx) -> checker.check(instance.getId()));
+        }
+
+        @Bean
+        RecurringTask<Void> firstChecksSweep(PaymentChecker checker, MalipoProperties properties) {
+            return Tasks.recurring(Jobs.SWEEP_FIRST_CHECKS, Schedules.fixedDelay(properties.jobs().sweepInterval()))
+                    .execute((instance, ctx) -> checker.handOverDueFirstChecks());
+        }
+    }
+
+    /**
+     * Hands each payment whose first check is due, and that has not settled, to its check job. A
+     * payment is handed over once: its due time is cleared in the same transaction as the job is
+     * scheduled, conditionally, so concurrent sweeps (or a sweep racing the payment's settlement)
+     * schedule nothing twice.
+     *
+     * @return how many payments were handed over
+     */
+    int handOverDueFirstChecks() {
+        int handed = 0;
+        while (true) {
+            Instant now = clock.instant();
+            List<String> due = payments.firstChecksDue(now, SWEEP_BATCH);
+            for (String id : due) {
+                Boolean taken = tx.execute(s -> {
+                    if (!payments.takeFirstCheck(id)) return false;
+                    jobs.schedule(Jobs.CHECK_PAYMENT, Jobs.checkId(id, 1), now);
+                    return true;
+                });
+                if (Boolean.TRUE.equals(taken)) handed++;
+            }
+            if (due.size() < SWEEP_BATCH) return handed;
         }
     }
 

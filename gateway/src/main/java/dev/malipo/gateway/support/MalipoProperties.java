@@ -21,7 +21,7 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
         callbacks = callbacks == null ? new Callbacks(null, 0, false) : callbacks;
         webhooks = webhooks == null ? new Webhooks(null, null, 0) : webhooks;
         reconciliation = reconciliation == null ? new Reconciliation(null, null, null) : reconciliation;
-        jobs = jobs == null ? new Jobs(null, 0) : jobs;
+        jobs = jobs == null ? new Jobs(null, 0, null) : jobs;
         routing = routing == null ? new Routing(null) : routing;
         connectors = connectors == null ? new Connectors(null, null) : connectors;
         api = api == null ? new Api(0) : api;
@@ -64,9 +64,14 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
         }
     }
 
-    public record Jobs(Duration pollingInterval, int threads) {
+    /**
+     * @param sweepInterval how often the due-time sweeps run (first status checks, webhook safety
+     *                      nets): each is late by at most this much
+     */
+    public record Jobs(Duration pollingInterval, int threads, Duration sweepInterval) {
         public Jobs {
             pollingInterval = pollingInterval == null ? Duration.ofSeconds(1) : pollingInterval;
+            sweepInterval = sweepInterval == null ? Duration.ofSeconds(5) : sweepInterval;
             threads = threads <= 0 ? 10 : threads;
         }
     }

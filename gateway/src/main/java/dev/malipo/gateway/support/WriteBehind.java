@@ -8,8 +8,6 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
@@ -25,9 +23,8 @@ import java.util.concurrent.TimeUnit;
  * JDBC batch per statement, where each would have cost its own round trips and commit.
  *
  * <p>Only for writes whose loss in a crash is already covered by something durable — a webhook
- * attempt's record (the delivery's job is still scheduled and sends again: webhooks are
- * at-least-once) or dropping a job that became pointless (it runs and finds nothing to do). Never
- * for anything a caller, a provider or a merchant is told has happened.
+ * attempt's record (the delivery keeps its safety-net time, so its job sends again: webhooks are
+ * at-least-once). Never for anything a caller, a provider or a merchant is told has happened.
  *
  * <p>A write commits no later than every write queued after it (in the same transaction, or an
  * earlier one). Inside one transaction the writes are grouped by statement, so their order there
@@ -65,20 +62,6 @@ public class WriteBehind implements DisposableBean {
             return;
         }
         queue.add(new Write(sql, args));
-    }
-
-    /** Queues the write once the current transaction commits; nothing if it rolls back. */
-    public void afterCommit(String sql, Object... args) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            later(sql, args);
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                later(sql, args);
-            }
-        });
     }
 
     private void run() {

@@ -2,7 +2,9 @@ package dev.malipo.gateway.webhooks;
 
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import dev.malipo.core.http.ProviderHttp;
 import dev.malipo.gateway.jobs.Jobs;
 import dev.malipo.gateway.merchants.MerchantService;
@@ -25,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +53,7 @@ class WebhookDeliverer implements DisposableBean {
      * but skipping costs the merchant the whole delay, so the bound is generous.
      */
     static final int MAX_WAITING_ATTEMPTS = 10_000;
+    private static final int SWEEP_BATCH = 200;
 
     private final WebhookRepository webhooks;
     private final MerchantService merchants;
@@ -89,6 +93,35 @@ class WebhookDeliverer implements DisposableBean {
                     .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(config.maxAttempts(),
                             new FailureHandler.ExponentialBackoffFailureHandler<>(config.firstRetryDelay().multipliedBy(2), 2.0)))
                     .execute((instance, ctx) -> deliverer.deliver(instance.getId()));
+        }
+
+        @Bean
+        RecurringTask<Void> webhookSafetyNetSweep(WebhookDeliverer deliverer, MalipoProperties properties) {
+            return Tasks.recurring(Jobs.SWEEP_WEBHOOK_SAFETY_NETS, Schedules.fixedDelay(properties.jobs().sweepInterval()))
+                    .execute((instance, ctx) -> deliverer.handOverDueSafetyNets());
+        }
+    }
+
+    /**
+     * Hands each delivery still pending at its safety-net time to its job, once: the time is
+     * cleared, conditionally, in the transaction that schedules the job.
+     *
+     * @return how many deliveries were handed over
+     */
+    int handOverDueSafetyNets() {
+        int handed = 0;
+        while (true) {
+            Instant now = clock.instant();
+            List<String> due = webhooks.safetyNetsDue(now, SWEEP_BATCH);
+            for (String id : due) {
+                Boolean taken = tx.execute(s -> {
+                    if (!webhooks.takeSafetyNet(id)) return false;
+                    jobs.schedule(Jobs.DELIVER_WEBHOOK, id, now);
+                    return true;
+                });
+                if (Boolean.TRUE.equals(taken)) handed++;
+            }
+            if (due.size() < SWEEP_BATCH) return handed;
         }
     }
 
@@ -175,10 +208,8 @@ class WebhookDeliverer implements DisposableBean {
         if (fromJob) {
             tx.executeWithoutResult(s -> webhooks.record(result));
         } else {
-            // Nobody waits for this record, and the delivery's job still stands should it be lost.
-            // The cancel is queued after the record, so it is never written before it.
+            // Nobody waits for this record, and the delivery's safety net still stands should it be lost.
             webhooks.recordSoon(result);
-            if (ok || last) jobs.cancelSoon(Jobs.DELIVER_WEBHOOK, d.id()); // nothing left for the safety net
         }
         meters.counter("malipo.webhooks.attempts", "result", ok ? "delivered" : "failed").increment();
         if (ok) {

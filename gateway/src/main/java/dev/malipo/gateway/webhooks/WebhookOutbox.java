@@ -1,6 +1,5 @@
 package dev.malipo.gateway.webhooks;
 
-import dev.malipo.gateway.jobs.Jobs;
 import dev.malipo.gateway.payments.PaymentStatusChanged;
 import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.MalipoProperties;
@@ -19,26 +18,25 @@ import java.util.Map;
 /**
  * Records one event per status change and one delivery per interested receiver, in the
  * transaction of the change itself. Each delivery is attempted as soon as that transaction
- * commits, and also scheduled as a durable job a little later: the job is the retry when the
- * first attempt fails, and the safety net when it never happened (the gateway stopped, or was too
- * busy to try at once). A delivered webhook cancels its job.
+ * commits, and carries a safety-net time a little later: a delivery still pending then is handed
+ * to a durable job by a sweep ({@link WebhookDeliverer#handOverDueSafetyNets}). The job is the retry
+ * when the first attempt failed, and the safety net when it never happened (the gateway stopped,
+ * or was too busy to try at once). A delivered webhook clears its time, so it never becomes a job.
  */
 @Component
 class WebhookOutbox {
     private final WebhookRepository webhooks;
     private final MerchantEndpoints endpoints;
     private final WebhookDeliverer deliverer;
-    private final Jobs jobs;
     private final JsonMapper json;
     private final Clock clock;
     private final Duration safetyNet;
 
-    WebhookOutbox(WebhookRepository webhooks, MerchantEndpoints endpoints, WebhookDeliverer deliverer, Jobs jobs, JsonMapper json, Clock clock,
+    WebhookOutbox(WebhookRepository webhooks, MerchantEndpoints endpoints, WebhookDeliverer deliverer, JsonMapper json, Clock clock,
                   MalipoProperties properties) {
         this.webhooks = webhooks;
         this.endpoints = endpoints;
         this.deliverer = deliverer;
-        this.jobs = jobs;
         this.json = json;
         this.clock = clock;
         this.safetyNet = safetyNetDelay(properties.webhooks());
@@ -83,8 +81,7 @@ class WebhookOutbox {
 
     private void schedule(String eventId, String endpointId, String url, String merchantId, String payload, Instant now) {
         String deliveryId = Ids.newId("whd");
-        webhooks.insertDelivery(deliveryId, eventId, endpointId, url, now);
-        jobs.scheduleNew(Jobs.DELIVER_WEBHOOK, deliveryId, now.plus(safetyNet));
+        webhooks.insertDelivery(deliveryId, eventId, endpointId, url, now, now.plus(safetyNet));
         WebhookRepository.Delivery delivery = new WebhookRepository.Delivery(deliveryId, eventId, endpointId, url, "pending", 0,
                 merchantId, payload);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

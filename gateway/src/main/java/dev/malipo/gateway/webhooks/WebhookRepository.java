@@ -32,8 +32,12 @@ class WebhookRepository {
     private static final String INSERT_ATTEMPT = """
             insert into webhook_attempts (id, delivery_id, attempt_no, attempted_at, status_code, duration_ms, error, success)
             values (?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String UPDATE_DELIVERY =
-            "update webhook_deliveries set status = ?, attempts = ?, last_status_code = ?, delivered_at = ? where id = ?";
+    // A delivery that has ended needs no safety net; one still pending keeps its time, or has none
+    // left once handed to its job.
+    private static final String UPDATE_DELIVERY = """
+            update webhook_deliveries set status = ?, attempts = ?, last_status_code = ?, delivered_at = ?,
+              safety_net_at = case when cast(? as boolean) then safety_net_at else null end
+            where id = ?""";
 
     private final JdbcClient jdbc;
     private final WriteBehind writeBehind;
@@ -73,11 +77,27 @@ class WebhookRepository {
         return inserted == 1;
     }
 
-    void insertDelivery(String id, String eventId, String endpointId, String url, Instant now) {
+    /** @param safetyNetAt when the delivery's job takes over, should it still be pending then */
+    void insertDelivery(String id, String eventId, String endpointId, String url, Instant now, Instant safetyNetAt) {
         jdbc.sql("""
-                        insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at)
-                        values (?, ?, ?, ?, 'pending', 0, ?)""")
-                .params(id, eventId, endpointId, url, Timestamp.from(now)).update();
+                        insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
+                        values (?, ?, ?, ?, 'pending', 0, ?, ?)""")
+                .params(id, eventId, endpointId, url, Timestamp.from(now), Timestamp.from(safetyNetAt)).update();
+    }
+
+    /** Deliveries whose safety net is due and that have not been handed to their job, oldest first. */
+    List<String> safetyNetsDue(Instant now, int limit) {
+        return jdbc.sql("select id from webhook_deliveries where safety_net_at <= ? order by safety_net_at limit ?")
+                .params(Timestamp.from(now), limit).query(String.class).list();
+    }
+
+    /**
+     * Takes a delivery's safety net off the sweep; false when it was already taken or the delivery
+     * has ended meanwhile.
+     */
+    boolean takeSafetyNet(String id) {
+        return jdbc.sql("update webhook_deliveries set safety_net_at = null where id = ? and safety_net_at is not null and status = 'pending'")
+                .param(id).update() == 1;
     }
 
     Optional<Delivery> delivery(String id) {
@@ -98,7 +118,7 @@ class WebhookRepository {
 
     /**
      * Records the attempt a moment later, batched with others: for a first attempt, whose delivery
-     * still has its job should the record be lost.
+     * still has its safety net should the record be lost.
      */
     void recordSoon(Attempt a) {
         writeBehind.later(INSERT_ATTEMPT, attemptRow(a));
@@ -112,7 +132,8 @@ class WebhookRepository {
 
     private static Object[] deliveryRow(Attempt a) {
         return new Object[]{a.deliveryStatus(), a.attemptNo(), a.statusCode(),
-                a.deliveredAt() == null ? null : Timestamp.from(a.deliveredAt()), a.deliveryId()};
+                a.deliveredAt() == null ? null : Timestamp.from(a.deliveredAt()), "pending".equals(a.deliveryStatus()),
+                a.deliveryId()};
     }
 
     static boolean isDuplicate(RuntimeException e) {

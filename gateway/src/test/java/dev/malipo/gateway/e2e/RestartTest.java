@@ -53,8 +53,8 @@ class RestartTest {
                         "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374006\"}", UUID.randomUUID().toString());
                 assertThat(created.status()).as(created.body()).isEqualTo(201);
                 paymentId = created.text("id");
-                assertThat(first.getBean(JdbcClient.class).sql("select count(*) from scheduled_tasks where task_instance like ?")
-                        .param(paymentId + "#%").query(Long.class).single()).isEqualTo(1);
+                assertThat(first.getBean(JdbcClient.class).sql("select count(*) from payments where id = ? and first_check_at is not null")
+                        .param(paymentId).query(Long.class).single()).as("first check still to come").isEqualTo(1);
             }
             // Down: nothing happened to the payment.
             assertThat(receiver.forPayment(paymentId)).isEmpty();

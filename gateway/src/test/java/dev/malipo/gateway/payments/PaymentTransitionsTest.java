@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -69,6 +70,46 @@ class PaymentTransitionsTest extends PostgresTestBase {
         assertThat(after.status().isTerminal()).isTrue();
         assertThat(jdbc.sql("select count(*) from payment_events where payment_id = ?").param(id).query(Long.class).single())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aSettledPaymentLeavesTheFirstCheckSweepAndAnUnknownOneStays() {
+        String settled = newPayment("pending");
+        String unknown = newPayment("pending");
+        Timestamp due = Timestamp.from(Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS));
+        jdbc.sql("update payments set first_check_at = ? where id in (?, ?)").params(due, settled, unknown).update();
+
+        transitions.move(payments.find(settled).orElseThrow(), PaymentStatus.SUCCEEDED, "RCPT1", null);
+        transitions.move(payments.find(unknown).orElseThrow(), PaymentStatus.UNKNOWN, null, null);
+
+        assertThat(firstCheckAt(settled)).as("nothing left to check").isNull();
+        assertThat(firstCheckAt(unknown)).as("only the provider can settle it").isEqualTo(due);
+        assertThat(payments.firstChecksDue(due.toInstant(), 1000)).contains(unknown).doesNotContain(settled);
+    }
+
+    @Test
+    void aFirstCheckIsTakenOnceWhoeverRacesForIt() throws Exception {
+        String id = newPayment("pending");
+        jdbc.sql("update payments set first_check_at = ? where id = ?").params(Timestamp.from(Instant.now()), id).update();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> takes = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                takes.add(pool.submit(() -> {
+                    go.await();
+                    return payments.takeFirstCheck(id);
+                }));
+            }
+            go.countDown();
+            long taken = 0;
+            for (Future<Boolean> f : takes) if (f.get()) taken++;
+            assertThat(taken).isEqualTo(1);
+        }
+        assertThat(firstCheckAt(id)).isNull();
+    }
+
+    private Timestamp firstCheckAt(String id) {
+        return jdbc.sql("select first_check_at from payments where id = ?").param(id).query(Timestamp.class).list().getFirst();
     }
 
     @Test

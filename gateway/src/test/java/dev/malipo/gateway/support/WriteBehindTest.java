@@ -4,7 +4,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +24,6 @@ class WriteBehindTest extends PostgresTestBase {
     WriteBehind writeBehind;
     @Autowired
     JdbcClient jdbc;
-    @Autowired
-    TransactionTemplate tx;
 
     String run;
 
@@ -34,20 +31,6 @@ class WriteBehindTest extends PostgresTestBase {
     void probeTable() {
         jdbc.sql("create table if not exists write_behind_probe (id text primary key, v int not null)").update();
         run = UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    @Test
-    void aWriteQueuedInATransactionIsMadeOnlyIfItCommits() {
-        tx.executeWithoutResult(s -> {
-            writeBehind.afterCommit(INSERT, run + "-rolled-back", 1);
-            s.setRollbackOnly();
-        });
-        tx.executeWithoutResult(s -> writeBehind.afterCommit(INSERT, run + "-committed", 1));
-        // Queued after the rolled-back one: once it is written, the other would have been too.
-        writeBehind.later(INSERT, run + "-marker", 1);
-        Await.until("marker written", WAIT, () -> count(run + "-%") == 2);
-        assertThat(values(run + "-committed")).containsExactly(1);
-        assertThat(values(run + "-rolled-back")).isEmpty();
     }
 
     @Test
