@@ -24,7 +24,7 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
         jobs = jobs == null ? new Jobs(null, 0, null) : jobs;
         routing = routing == null ? new Routing(null) : routing;
         connectors = connectors == null ? new Connectors(null, null) : connectors;
-        api = api == null ? new Api(0) : api;
+        api = api == null ? new Api(0, null) : api;
     }
 
     /** @param encryptionKey Base64 of 32 bytes; seals provider credentials and webhook secrets at rest */
@@ -90,10 +90,15 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
         }
     }
 
-    /** @param maxConcurrentCreates payments and payouts being created at once; past it, 503 overloaded */
-    public record Api(int maxConcurrentCreates) {
+    /**
+     * @param maxConcurrentCreates    payments and payouts being created at once; past it, 503 overloaded
+     * @param idempotencyKeyRetention an Idempotency-Key is remembered this long after its first use;
+     *                                after that the same key is a new request
+     */
+    public record Api(int maxConcurrentCreates, Duration idempotencyKeyRetention) {
         public Api {
             maxConcurrentCreates = maxConcurrentCreates <= 0 ? 512 : maxConcurrentCreates;
+            idempotencyKeyRetention = idempotencyKeyRetention == null ? Duration.ofHours(24) : idempotencyKeyRetention;
         }
     }
 }

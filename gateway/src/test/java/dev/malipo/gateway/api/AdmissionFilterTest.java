@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdmissionFilterTest {
     private final JsonMapper json = JsonMapper.builder().build();
     private final AdmissionFilter filter = new AdmissionFilter(new MalipoProperties(null, null, null, null, null, null, null, null,
-            new MalipoProperties.Api(1)), json);
+            new MalipoProperties.Api(1, null)), json);
 
     @Test
     void aPaymentPastTheBoundIsRefusedWith503AndReachesNothing() throws Exception {

@@ -1,5 +1,6 @@
 package dev.malipo.gateway.e2e;
 
+import dev.malipo.gateway.idempotency.IdempotencyKeyExpiry;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.ApiClient;
 import dev.malipo.gateway.support.PostgresTestBase;
@@ -9,6 +10,7 @@ import dev.malipo.gateway.support.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,5 +81,19 @@ class H2FlowsTest {
         assertThat(hook.signatureValid()).isTrue();
         assertThat(api.get("/v1/payments/" + id).text("status")).isEqualTo(status);
         assertThat(receiver.forPayment(id).stream().filter(h -> h.type().equals("payment." + status)).count()).isEqualTo(1);
+    }
+
+    @Autowired
+    IdempotencyKeyExpiry expiry;
+
+    @Test
+    void keysPastTheirRetentionAreForgotten() {
+        String body = "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374160\"}";
+        String key = UUID.randomUUID().toString();
+        String first = api.post("/v1/payments", body, key).text("id");
+        assertThat(expiry.expireCreatedBefore(Instant.now().plusSeconds(1))).isGreaterThanOrEqualTo(1);
+        ApiClient.Response again = api.post("/v1/payments", body, key);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.text("id")).isNotEqualTo(first);
     }
 }
