@@ -5,9 +5,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Schedules a job. Called inside the business transaction that makes the job necessary, so the
@@ -29,11 +33,18 @@ public class Jobs {
 
     private static final Object WAKE_UP_AFTER_COMMIT = new Object();
 
+    /** Rows a sweep reads at a time. */
+    private static final int SWEEP_BATCH = 200;
+
     // Looked up lazily: the scheduler is built from the tasks, whose handlers themselves schedule.
     private final ObjectProvider<JobsConfig> jobs;
+    private final TransactionTemplate tx;
+    private final Clock clock;
 
-    Jobs(ObjectProvider<JobsConfig> jobs) {
+    Jobs(ObjectProvider<JobsConfig> jobs, TransactionTemplate tx, Clock clock) {
         this.jobs = jobs;
+        this.tx = tx;
+        this.clock = clock;
     }
 
     /**
@@ -59,6 +70,37 @@ public class Jobs {
     /** A payment's n-th status check in the regular series (the first is scheduled with the payment). */
     public static String checkId(String paymentId, int n) {
         return instanceId(paymentId, Integer.toString(n));
+    }
+
+    /** Ids due for a job, oldest first, at most {@code limit}. */
+    @FunctionalInterface
+    public interface Due {
+        List<String> ids(Instant now, int limit);
+    }
+
+    /**
+     * A sweep: hands every row {@code due} names to a job of {@code task}, once each. For each id,
+     * {@code take} clears the row's due time conditionally (false when another sweep, or the row's
+     * own progress, got there first) in the transaction that schedules the job, so concurrent
+     * sweeps schedule nothing twice and a crash between the two leaves neither.
+     *
+     * @return how many rows were handed over
+     */
+    public int handOverDue(String task, Due due, Predicate<String> take, UnaryOperator<String> instanceId) {
+        int handed = 0;
+        while (true) {
+            Instant now = clock.instant(); // the clock the due times were written with
+            List<String> batch = due.ids(now, SWEEP_BATCH);
+            for (String id : batch) {
+                Boolean taken = tx.execute(s -> {
+                    if (!take.test(id)) return false;
+                    schedule(task, instanceId.apply(id), now);
+                    return true;
+                });
+                if (Boolean.TRUE.equals(taken)) handed++;
+            }
+            if (batch.size() < SWEEP_BATCH) return handed;
+        }
     }
 
     /** Schedules the instance unless it exists (one look-up and one insert). */

@@ -22,12 +22,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Asks the provider about payments that are still pending or unknown: the "callback never sent"
@@ -41,7 +39,6 @@ import java.util.List;
 @Component
 class PaymentChecker {
     private static final Logger log = LoggerFactory.getLogger(PaymentChecker.class);
-    private static final int SWEEP_BATCH = 200;
 
     private final PaymentRepository payments;
     private final PaymentTransitions transitions;
@@ -52,12 +49,9 @@ class PaymentChecker {
     private final Clock clock;
     private final MeterRegistry meters;
     private final CallbackUrls callbackUrls;
-    private final TransactionTemplate tx;
 
     PaymentChecker(CallbackUrls callbackUrls, PaymentRepository payments, PaymentTransitions transitions, PaymentService paymentService,
-                   Connectors connectors, Jobs jobs, MalipoProperties properties, Clock clock, MeterRegistry meters,
-                   TransactionTemplate tx) {
-        this.tx = tx;
+                   Connectors connectors, Jobs jobs, MalipoProperties properties, Clock clock, MeterRegistry meters) {
         this.payments = payments;
         this.transitions = transitions;
         this.paymentService = paymentService;
@@ -84,28 +78,13 @@ class PaymentChecker {
     }
 
     /**
-     * Hands each payment whose first check is due, and that has not settled, to its check job. A
-     * payment is handed over once: its due time is cleared in the same transaction as the job is
-     * scheduled, conditionally, so concurrent sweeps (or a sweep racing the payment's settlement)
-     * schedule nothing twice.
+     * Hands each payment whose first check is due, and that has not settled, to its check job (once:
+     * see {@link Jobs#handOverDue}). A payment that settles first never becomes a job.
      *
      * @return how many payments were handed over
      */
     int handOverDueFirstChecks() {
-        int handed = 0;
-        while (true) {
-            Instant now = clock.instant();
-            List<String> due = payments.firstChecksDue(now, SWEEP_BATCH);
-            for (String id : due) {
-                Boolean taken = tx.execute(s -> {
-                    if (!payments.takeFirstCheck(id)) return false;
-                    jobs.schedule(Jobs.CHECK_PAYMENT, Jobs.checkId(id, 1), now);
-                    return true;
-                });
-                if (Boolean.TRUE.equals(taken)) handed++;
-            }
-            if (due.size() < SWEEP_BATCH) return handed;
-        }
+        return jobs.handOverDue(Jobs.CHECK_PAYMENT, payments::firstChecksDue, payments::takeFirstCheck, id -> Jobs.checkId(id, 1));
     }
 
     /** @param instanceId "pay_…#n": the payment and the how-many-th check this is */

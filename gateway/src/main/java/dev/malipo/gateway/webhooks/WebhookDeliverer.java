@@ -27,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +52,6 @@ class WebhookDeliverer implements DisposableBean {
      * but skipping costs the merchant the whole delay, so the bound is generous.
      */
     static final int MAX_WAITING_ATTEMPTS = 10_000;
-    private static final int SWEEP_BATCH = 200;
 
     private final WebhookRepository webhooks;
     private final MerchantService merchants;
@@ -103,26 +101,13 @@ class WebhookDeliverer implements DisposableBean {
     }
 
     /**
-     * Hands each delivery still pending at its safety-net time to its job, once: the time is
-     * cleared, conditionally, in the transaction that schedules the job.
+     * Hands each delivery still pending at its safety-net time to its job (once: see
+     * {@link Jobs#handOverDue}). One delivered at once never becomes a job.
      *
      * @return how many deliveries were handed over
      */
     int handOverDueSafetyNets() {
-        int handed = 0;
-        while (true) {
-            Instant now = clock.instant();
-            List<String> due = webhooks.safetyNetsDue(now, SWEEP_BATCH);
-            for (String id : due) {
-                Boolean taken = tx.execute(s -> {
-                    if (!webhooks.takeSafetyNet(id)) return false;
-                    jobs.schedule(Jobs.DELIVER_WEBHOOK, id, now);
-                    return true;
-                });
-                if (Boolean.TRUE.equals(taken)) handed++;
-            }
-            if (due.size() < SWEEP_BATCH) return handed;
-        }
+        return jobs.handOverDue(Jobs.DELIVER_WEBHOOK, webhooks::safetyNetsDue, webhooks::takeSafetyNet, id -> id);
     }
 
     /** Thrown to make the scheduler retry; carries no secret. */
