@@ -58,8 +58,9 @@ public class PaymentRepository {
     }
 
     /**
-     * Takes a payment's first check off the sweep; false when it was already taken (by another
-     * sweep) or the payment settled meanwhile.
+     * Takes a payment's first check off the sweep; false when another sweep took it first, or the
+     * payment settled meanwhile (settling clears the time). A check handed over for a payment that
+     * has just settled finds it final and does nothing.
      */
     public boolean takeFirstCheck(String id) {
         return jdbc.sql("update payments set first_check_at = null where id = ? and first_check_at is not null")

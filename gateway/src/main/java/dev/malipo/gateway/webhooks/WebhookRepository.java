@@ -92,11 +92,12 @@ class WebhookRepository {
     }
 
     /**
-     * Takes a delivery's safety net off the sweep; false when it was already taken or the delivery
-     * has ended meanwhile.
+     * Takes a delivery's safety net off the sweep; false when another sweep took it first. Not
+     * conditional on the status, so a row whose time was somehow left behind still leaves the sweep
+     * (its job then finds the delivery ended and does nothing).
      */
     boolean takeSafetyNet(String id) {
-        return jdbc.sql("update webhook_deliveries set safety_net_at = null where id = ? and safety_net_at is not null and status = 'pending'")
+        return jdbc.sql("update webhook_deliveries set safety_net_at = null where id = ? and safety_net_at is not null")
                 .param(id).update() == 1;
     }
 
