@@ -1,6 +1,10 @@
 package dev.malipo.gateway.jobs;
 
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import dev.malipo.gateway.support.MalipoProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -8,6 +12,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
@@ -40,11 +45,13 @@ public class Jobs {
     private final ObjectProvider<JobsConfig> jobs;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final Duration sweepInterval;
 
-    Jobs(ObjectProvider<JobsConfig> jobs, TransactionTemplate tx, Clock clock) {
+    Jobs(ObjectProvider<JobsConfig> jobs, TransactionTemplate tx, Clock clock, MalipoProperties properties) {
         this.jobs = jobs;
         this.tx = tx;
         this.clock = clock;
+        this.sweepInterval = properties.jobs().sweepInterval();
     }
 
     /**
@@ -79,6 +86,15 @@ public class Jobs {
     }
 
     /**
+     * The recurring task {@code name} that runs {@link #handOverDue} every
+     * {@code malipo.jobs.sweep-interval}; db-scheduler runs it on one instance at a time.
+     */
+    public RecurringTask<Void> sweep(String name, String task, Due due, Predicate<String> take, UnaryOperator<String> instanceId) {
+        return Tasks.recurring(name, Schedules.fixedDelay(sweepInterval))
+                .execute((instance, ctx) -> handOverDue(task, due, take, instanceId));
+    }
+
+    /**
      * A sweep: hands every row {@code due} names to a job of {@code task}, once each. For each id,
      * {@code take} clears the row's due time conditionally (false when another sweep, or the row's
      * own progress, got there first) in the transaction that schedules the job, so concurrent
@@ -86,7 +102,7 @@ public class Jobs {
      *
      * @return how many rows were handed over
      */
-    public int handOverDue(String task, Due due, Predicate<String> take, UnaryOperator<String> instanceId) {
+    int handOverDue(String task, Due due, Predicate<String> take, UnaryOperator<String> instanceId) {
         int handed = 0;
         while (true) {
             Instant now = clock.instant(); // the clock the due times were written with

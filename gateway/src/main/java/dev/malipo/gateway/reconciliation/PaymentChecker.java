@@ -3,7 +3,6 @@ package dev.malipo.gateway.reconciliation;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import dev.malipo.core.connector.Outcome;
 import dev.malipo.core.connector.StatusQuery;
 import dev.malipo.core.connector.TransactionKind;
@@ -70,21 +69,15 @@ class PaymentChecker {
             return Tasks.oneTime(Jobs.CHECK_PAYMENT).execute((instance, ctx) -> checker.check(instance.getId()));
         }
 
+        /**
+         * Hands each payment whose first check is due, and that has not settled, to its check job
+         * (once: see {@link Jobs#sweep}). A payment that settles first never becomes a job.
+         */
         @Bean
-        RecurringTask<Void> firstChecksSweep(PaymentChecker checker, MalipoProperties properties) {
-            return Tasks.recurring(Jobs.SWEEP_FIRST_CHECKS, Schedules.fixedDelay(properties.jobs().sweepInterval()))
-                    .execute((instance, ctx) -> checker.handOverDueFirstChecks());
+        RecurringTask<Void> firstChecksSweep(Jobs jobs, PaymentRepository payments) {
+            return jobs.sweep(Jobs.SWEEP_FIRST_CHECKS, Jobs.CHECK_PAYMENT, payments::firstChecksDue, payments::takeFirstCheck,
+                    id -> Jobs.checkId(id, 1));
         }
-    }
-
-    /**
-     * Hands each payment whose first check is due, and that has not settled, to its check job (once:
-     * see {@link Jobs#handOverDue}). A payment that settles first never becomes a job.
-     *
-     * @return how many payments were handed over
-     */
-    int handOverDueFirstChecks() {
-        return jobs.handOverDue(Jobs.CHECK_PAYMENT, payments::firstChecksDue, payments::takeFirstCheck, id -> Jobs.checkId(id, 1));
     }
 
     /** @param instanceId "pay_…#n": the payment and the how-many-th check this is */

@@ -4,7 +4,6 @@ import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import dev.malipo.core.http.ProviderHttp;
 import dev.malipo.gateway.jobs.Jobs;
 import dev.malipo.gateway.merchants.MerchantService;
@@ -60,7 +59,6 @@ class WebhookDeliverer implements DisposableBean {
     private final Clock clock;
     private final MeterRegistry meters;
     private final HttpClient http;
-    private final Jobs jobs;
     private final TransactionTemplate tx;
     private final ExecutorService immediate = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-", 0).factory());
     private final Semaphore immediateSlots = new Semaphore(MAX_IMMEDIATE_ATTEMPTS);
@@ -68,14 +66,13 @@ class WebhookDeliverer implements DisposableBean {
     private final Map<String, String> endpointSecrets = new ConcurrentHashMap<>();
 
     WebhookDeliverer(WebhookRepository webhooks, MerchantService merchants, SecretBox secretBox,
-                     MalipoProperties properties, Clock clock, MeterRegistry meters, Jobs jobs, TransactionTemplate tx) {
+                     MalipoProperties properties, Clock clock, MeterRegistry meters, TransactionTemplate tx) {
         this.webhooks = webhooks;
         this.merchants = merchants;
         this.secretBox = secretBox;
         this.config = properties.webhooks();
         this.clock = clock;
         this.meters = meters;
-        this.jobs = jobs;
         this.tx = tx;
         this.http = ProviderHttp.newClient(config.timeout());
     }
@@ -93,21 +90,15 @@ class WebhookDeliverer implements DisposableBean {
                     .execute((instance, ctx) -> deliverer.deliver(instance.getId()));
         }
 
+        /**
+         * Hands each delivery still pending at its safety-net time to its job (once: see
+         * {@link Jobs#sweep}). One delivered at once never becomes a job.
+         */
         @Bean
-        RecurringTask<Void> webhookSafetyNetSweep(WebhookDeliverer deliverer, MalipoProperties properties) {
-            return Tasks.recurring(Jobs.SWEEP_WEBHOOK_SAFETY_NETS, Schedules.fixedDelay(properties.jobs().sweepInterval()))
-                    .execute((instance, ctx) -> deliverer.handOverDueSafetyNets());
+        RecurringTask<Void> webhookSafetyNetSweep(Jobs jobs, WebhookRepository webhooks) {
+            return jobs.sweep(Jobs.SWEEP_WEBHOOK_SAFETY_NETS, Jobs.DELIVER_WEBHOOK, webhooks::safetyNetsDue, webhooks::takeSafetyNet,
+                    id -> id);
         }
-    }
-
-    /**
-     * Hands each delivery still pending at its safety-net time to its job (once: see
-     * {@link Jobs#handOverDue}). One delivered at once never becomes a job.
-     *
-     * @return how many deliveries were handed over
-     */
-    int handOverDueSafetyNets() {
-        return jobs.handOverDue(Jobs.DELIVER_WEBHOOK, webhooks::safetyNetsDue, webhooks::takeSafetyNet, id -> id);
     }
 
     /** Thrown to make the scheduler retry; carries no secret. */

@@ -19,7 +19,7 @@ import java.util.Map;
  * Records one event per status change and one delivery per interested receiver, in the
  * transaction of the change itself. Each delivery is attempted as soon as that transaction
  * commits, and carries a safety-net time a little later: a delivery still pending then is handed
- * to a durable job by a sweep ({@link WebhookDeliverer#handOverDueSafetyNets}). The job is the retry
+ * to a durable job by a sweep (see {@link WebhookDeliverer}). The job is the retry
  * when the first attempt failed, and the safety net when it never happened (the gateway stopped,
  * or was too busy to try at once). A delivered webhook clears its time, so it never becomes a job.
  */
