@@ -1,6 +1,7 @@
 package dev.malipo.gateway.api;
 
 import dev.malipo.gateway.support.MalipoProperties;
+import dev.malipo.gateway.support.WorkGate;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,60 +23,101 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bounds the payments and payouts being created at once. Every request runs on a virtual thread,
- * so nothing else would stop an overload from piling up requests (each holding memory and
- * queueing for a database connection) until the gateway runs out of heap and fails them all.
- * Past the bound the request is refused at once with 503 {@code overloaded} and Retry-After,
- * before anything is written or sent, so a retry with the same Idempotency-Key is always safe.
- * The bound counts requests waiting on the provider too, so it is sized for the provider's
- * latency (Daraja's STK push answers in 1-3 s), not for the database pool.
+ * Lets in only what the gateway can carry, and refuses the rest at once with 503 {@code overloaded}
+ * and Retry-After, before anything is written or sent (so a retry with the same Idempotency-Key is
+ * always safe). Two bounds:
+ * <ul>
+ *   <li>payments and payouts being created at once, those waiting on the provider included: each
+ *       holds memory for as long as the provider takes (Daraja's STK push answers in 1-3 s), so this
+ *       is sized for the provider's latency;</li>
+ *   <li>merchant API requests and provider callbacks doing work at once ({@link WorkGate}): a new
+ *       request waits for its turn a moment, then is refused; a callback waits as long as it takes,
+ *       ahead of new requests, since it finishes a payment rather than starting one (and a provider
+ *       does not always send it again).</li>
+ * </ul>
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class AdmissionFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(AdmissionFilter.class);
 
-    private final Semaphore slots;
-    private final int limit;
+    private final Semaphore creating;
+    private final int createLimit;
+    private final WorkGate work;
     private final JsonMapper json;
     private final AtomicLong refused = new AtomicLong();
 
-    AdmissionFilter(MalipoProperties properties, JsonMapper json) {
-        this.limit = properties.api().maxConcurrentCreates();
-        this.slots = new Semaphore(limit);
+    AdmissionFilter(MalipoProperties properties, WorkGate work, JsonMapper json) {
+        this.createLimit = properties.api().maxConcurrentCreates();
+        this.creating = new Semaphore(createLimit);
+        this.work = work;
         this.json = json;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !CreateRequests.isCreate(request);
+        String path = request.getRequestURI();
+        return !path.startsWith("/v1/") && !path.startsWith("/callbacks/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!slots.tryAcquire()) {
-            if (refused.getAndIncrement() % 1000 == 0) {
-                log.warn("overloaded: {} payments being created at once (malipo.api.max-concurrent-creates); refusing with 503",
-                        limit);
+        if (request.getRequestURI().startsWith("/callbacks/")) {
+            work.enterUrgently();
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                work.leave();
             }
-            // Written here, before Spring MVC: the same problem+json shape ProblemHandler gives.
-            Map<String, Object> problem = new LinkedHashMap<>();
-            problem.put("type", "https://malipo.dev/problems/overloaded");
-            problem.put("title", "Service Unavailable");
-            problem.put("status", 503);
-            problem.put("detail", "Malipo is handling as many payments as it is configured to; nothing was done, retry shortly");
-            problem.put("code", "overloaded");
-            response.setStatus(503);
-            response.setHeader("Retry-After", "1");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getOutputStream().write(json.writeValueAsBytes(problem));
+            return;
+        }
+        boolean create = CreateRequests.isCreate(request);
+        if (create && !creating.tryAcquire()) {
+            refuse(response, "%d payments and payouts are being created (malipo.api.max-concurrent-creates)".formatted(createLimit));
             return;
         }
         try {
-            chain.doFilter(request, response);
+            if (!enter()) {
+                refuse(response, "no turn to work within %d ms (malipo.api.max-concurrent-work %d, malipo.api.max-work-wait)"
+                        .formatted(work.maxWait().toMillis(), work.permits()));
+                return;
+            }
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                work.leave();
+            }
         } finally {
-            slots.release();
+            if (create) creating.release();
         }
+    }
+
+    private boolean enter() throws ServletException {
+        try {
+            return work.tryEnter();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServletException("interrupted while waiting to be let in", e);
+        }
+    }
+
+    // Written here, before Spring MVC, but the same problem+json ProblemHandler gives.
+    private void refuse(HttpServletResponse response, String why) throws IOException {
+        if (refused.getAndIncrement() % 1000 == 0) {
+            log.warn("overloaded: {}; refusing with 503 (logged once per 1000)", why);
+        }
+        ResponseEntity<ProblemDetail> r = ProblemHandler.render(new ApiException.Overloaded("overloaded",
+                "Malipo is handling as many requests as it is configured to; nothing was done, retry shortly"));
+        ProblemDetail p = r.getBody();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", String.valueOf(p.getType()));
+        body.put("title", p.getTitle());
+        body.put("status", p.getStatus());
+        body.put("detail", p.getDetail());
+        if (p.getProperties() != null) body.putAll(p.getProperties());
+        response.setStatus(r.getStatusCode().value());
+        r.getHeaders().forEach((name, values) -> values.forEach(v -> response.addHeader(name, v)));
+        response.getOutputStream().write(json.writeValueAsBytes(body));
     }
 }

@@ -13,6 +13,7 @@ import dev.malipo.gateway.idempotency.Idempotency;
 import dev.malipo.gateway.merchants.Caller;
 import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.MalipoProperties;
+import dev.malipo.gateway.support.WorkGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -41,10 +42,11 @@ public class PaymentService {
     private final ApplicationEventPublisher events;
     private final MalipoProperties properties;
     private final Clock clock;
+    private final WorkGate work;
 
     PaymentService(PaymentRepository payments, PaymentTransitions transitions, Connectors connectors,
                    CallbackUrls callbackUrls, TransactionTemplate tx, ApplicationEventPublisher events,
-                   MalipoProperties properties, Clock clock) {
+                   MalipoProperties properties, Clock clock, WorkGate work) {
         this.payments = payments;
         this.transitions = transitions;
         this.connectors = connectors;
@@ -53,6 +55,7 @@ public class PaymentService {
         this.events = events;
         this.properties = properties;
         this.clock = clock;
+        this.work = work;
     }
 
     /** The stored payment and what the provider said to its initiation. */
@@ -98,7 +101,11 @@ public class PaymentService {
         log.info("{} {} created: {} to {} via {}", payment.objectName(), id, command.amount(), command.phone().masked(),
                 account.provider());
 
-        Outcome outcome = collect != null ? connector.collect(collect) : connector.payout(payout);
+        // Waiting on the provider is not work: the request's turn goes to others meanwhile, and
+        // coming back it goes ahead of new requests (WorkGate).
+        CollectRequest c = collect;
+        PayoutRequest p = payout;
+        Outcome outcome = work.awayWhile(() -> c != null ? connector.collect(c) : connector.payout(p));
         return recordInitiation(id, outcome, answered);
     }
 

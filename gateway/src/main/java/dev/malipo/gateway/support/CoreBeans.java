@@ -1,5 +1,6 @@
 package dev.malipo.gateway.support;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +15,14 @@ class CoreBeans {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Bean
+    WorkGate workGate(MalipoProperties properties, MeterRegistry meters) {
+        WorkGate gate = new WorkGate(properties.api().maxConcurrentWork(), properties.api().maxWorkWait());
+        meters.gauge("malipo.api.work.active", gate, WorkGate::active);
+        meters.gauge("malipo.api.work.waiting", gate, WorkGate::waiting);
+        return gate;
     }
 
     @Bean

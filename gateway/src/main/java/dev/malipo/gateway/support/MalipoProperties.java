@@ -24,7 +24,7 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
         jobs = jobs == null ? new Jobs(null, 0, null) : jobs;
         routing = routing == null ? new Routing(null) : routing;
         connectors = connectors == null ? new Connectors(null, null) : connectors;
-        api = api == null ? new Api(0, null) : api;
+        api = api == null ? new Api(0, null, 0, null) : api;
     }
 
     /** @param encryptionKey Base64 of 32 bytes; seals provider credentials and webhook secrets at rest */
@@ -94,11 +94,17 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
      * @param maxConcurrentCreates    payments and payouts being created at once; past it, 503 overloaded
      * @param idempotencyKeyRetention an Idempotency-Key is remembered this long after its first use;
      *                                after that the same key is a new request
+     * @param maxConcurrentWork       requests doing work at once (on the CPU or the database, not
+     *                                waiting on a provider): see {@link WorkGate}
+     * @param maxWorkWait             how long a new request waits for its turn before 503 overloaded
      */
-    public record Api(int maxConcurrentCreates, Duration idempotencyKeyRetention) {
+    public record Api(int maxConcurrentCreates, Duration idempotencyKeyRetention, int maxConcurrentWork,
+                      Duration maxWorkWait) {
         public Api {
             maxConcurrentCreates = maxConcurrentCreates <= 0 ? 512 : maxConcurrentCreates;
             idempotencyKeyRetention = idempotencyKeyRetention == null ? Duration.ofHours(24) : idempotencyKeyRetention;
+            maxConcurrentWork = maxConcurrentWork <= 0 ? 32 : maxConcurrentWork;
+            maxWorkWait = maxWorkWait == null ? Duration.ofSeconds(1) : maxWorkWait;
         }
     }
 }

@@ -1,0 +1,155 @@
+package dev.malipo.gateway.support;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Bounds the requests doing work at once — using the CPU or a database connection — as opposed to
+ * those waiting on a provider, which hold neither.
+ *
+ * <p>Why: every request runs on a virtual thread, and virtual threads share the few cores in
+ * turn. With hundreds runnable, a thread holding a database connection waits behind all of them
+ * after each round trip, its transaction stretches, the pool runs dry and everyone times out:
+ * past its limit the gateway used to collapse (bench/README.md) instead of refusing the excess.
+ * With the work bounded, a connection holder competes with a few dozen threads at most, and what
+ * cannot be served within {@code maxWait} is refused before anything is written.
+ *
+ * <p>Two kinds of entry. {@link #tryEnter} is for new work (a new payment, a read): it queues
+ * behind everything else and gives up after a while. {@link #enterUrgently} is for work that
+ * finishes what is under way — a provider's callback, a payment coming back from its provider
+ * call — and goes ahead of every new entry: finishing work frees the gateway, starting it loads it.
+ *
+ * <p>The permit belongs to the thread that entered; {@link #awayWhile} gives it back for a call
+ * that only waits (a provider's answer) and takes it again, urgently, after.
+ */
+public final class WorkGate {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition urgentTurn = lock.newCondition();
+    private final Condition newTurn = lock.newCondition();
+    private final int permits;
+    private final Duration maxWait;
+    private int free;
+    private int urgentWaiting;
+    private int newWaiting;
+    private final ThreadLocal<Boolean> holding = ThreadLocal.withInitial(() -> false);
+
+    public WorkGate(int permits, Duration maxWait) {
+        if (permits <= 0) throw new IllegalArgumentException("permits must be positive");
+        this.permits = permits;
+        this.free = permits;
+        this.maxWait = maxWait;
+    }
+
+    public int permits() {
+        return permits;
+    }
+
+    public Duration maxWait() {
+        return maxWait;
+    }
+
+    /** @return false when no permit came free within {@code maxWait}: refuse the request */
+    public boolean tryEnter() throws InterruptedException {
+        long nanos = maxWait.toNanos();
+        lock.lock();
+        try {
+            newWaiting++;
+            try {
+                while (free == 0 || urgentWaiting > 0) {
+                    if (nanos <= 0) return false;
+                    nanos = newTurn.awaitNanos(nanos);
+                }
+            } finally {
+                newWaiting--;
+            }
+            take();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits as long as it takes, ahead of every new entry. Not interruptible: what it finishes must finish. */
+    public void enterUrgently() {
+        lock.lock();
+        try {
+            urgentWaiting++;
+            try {
+                while (free == 0) {
+                    urgentTurn.awaitUninterruptibly();
+                }
+            } finally {
+                urgentWaiting--;
+            }
+            take();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void leave() {
+        lock.lock();
+        try {
+            if (!holding.get()) throw new IllegalStateException("this thread holds no permit");
+            holding.set(false);
+            free++;
+            passOn();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a call that only waits (on a provider) without the calling thread's permit, if it holds
+     * one, and takes it back urgently after. Never call it inside a transaction: a connection held
+     * while waiting for a permit could wait on the permits held by those waiting for connections.
+     */
+    public <T> T awayWhile(Supplier<T> call) {
+        if (!holding.get()) return call.get();
+        leave();
+        try {
+            return call.get();
+        } finally {
+            enterUrgently();
+        }
+    }
+
+    /** Permits in use now. */
+    public int active() {
+        lock.lock();
+        try {
+            return permits - free;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Entries waiting for a permit now. */
+    public int waiting() {
+        lock.lock();
+        try {
+            return urgentWaiting + newWaiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void take() {
+        free--;
+        holding.set(true);
+        // A permit may still be free for the next in line (an urgent waiter leaving the queue may
+        // have been what held new entries back).
+        passOn();
+    }
+
+    private void passOn() {
+        if (free == 0) return;
+        if (urgentWaiting > 0) {
+            urgentTurn.signal();
+        } else if (newWaiting > 0) {
+            newTurn.signal();
+        }
+    }
+}
