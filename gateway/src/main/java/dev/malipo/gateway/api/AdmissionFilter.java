@@ -31,9 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       holds memory for as long as the provider takes (Daraja's STK push answers in 1-3 s), so this
  *       is sized for the provider's latency;</li>
  *   <li>merchant API requests and provider callbacks doing work at once ({@link WorkGate}): a new
- *       request waits for its turn a moment, then is refused; a callback waits as long as it takes,
- *       ahead of new requests, since it finishes a payment rather than starting one (and a provider
- *       does not always send it again).</li>
+ *       request waits in line for its turn a moment, then is refused; a callback waits in the same
+ *       line as long as it takes, since a provider does not always send it again.</li>
  * </ul>
  */
 @Component
@@ -64,7 +63,7 @@ class AdmissionFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getRequestURI().startsWith("/callbacks/")) {
-            work.enterUrgently();
+            work.enter();
             try {
                 chain.doFilter(request, response);
             } finally {
@@ -78,7 +77,7 @@ class AdmissionFilter extends OncePerRequestFilter {
             return;
         }
         try {
-            if (!enter()) {
+            if (!tryEnter()) {
                 refuse(response, "no turn to work within %d ms (malipo.api.max-concurrent-work %d, malipo.api.max-work-wait)"
                         .formatted(work.maxWait().toMillis(), work.permits()));
                 return;
@@ -93,7 +92,7 @@ class AdmissionFilter extends OncePerRequestFilter {
         }
     }
 
-    private boolean enter() throws ServletException {
+    private boolean tryEnter() throws ServletException {
         try {
             return work.tryEnter();
         } catch (InterruptedException e) {

@@ -73,6 +73,50 @@ class WorkGateTest {
     }
 
     @Test
+    void aCallbackWaitsInLineBehindEarlierNewWorkAndPastTheirWait() throws Exception {
+        WorkGate gate = new WorkGate(1, LONG);
+        assertThat(gate.tryEnter()).isTrue();
+        LinkedBlockingQueue<String> order = new LinkedBlockingQueue<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> fresh = threads.submit(() -> {
+                if (enter(gate)) {
+                    order.add("new");
+                    gate.leave();
+                } else {
+                    order.add("new refused");
+                }
+            });
+            Await.until("the new entry queued", LONG, () -> gate.waiting() == 1);
+            Future<?> callback = threads.submit(() -> {
+                gate.enter();
+                order.add("callback");
+                gate.leave();
+            });
+            Await.until("the callback queued", LONG, () -> gate.waiting() == 2);
+            gate.leave();
+            assertThat(order.poll(5, TimeUnit.SECONDS)).isEqualTo("new");
+            assertThat(order.poll(5, TimeUnit.SECONDS)).isEqualTo("callback");
+            fresh.get(5, TimeUnit.SECONDS);
+            callback.get(5, TimeUnit.SECONDS);
+
+            // Past a new entry's wait, a callback is still let in.
+            WorkGate quick = new WorkGate(1, Duration.ofMillis(50));
+            assertThat(quick.tryEnter()).isTrue();
+            Future<?> late = threads.submit(() -> {
+                quick.enter();
+                order.add("late callback");
+                quick.leave();
+            });
+            assertThat(order.poll(200, TimeUnit.MILLISECONDS)).isNull(); // four times a new entry's wait
+            quick.leave();
+            assertThat(order.poll(5, TimeUnit.SECONDS)).isEqualTo("late callback");
+            late.get(5, TimeUnit.SECONDS);
+            assertThat(quick.active()).isZero();
+        }
+        assertThat(gate.active()).isZero();
+    }
+
+    @Test
     void aCallAwayGivesThePermitToOthersAndTakesItBack() throws Exception {
         WorkGate gate = new WorkGate(1, Duration.ofMillis(200));
         assertThat(gate.tryEnter()).isTrue();
