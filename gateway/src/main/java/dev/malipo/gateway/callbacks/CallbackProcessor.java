@@ -105,6 +105,7 @@ class CallbackProcessor {
                 if (payment == null) return false;
                 if (!payment.initiationAnswered()) {
                     callbacks.insert(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(), "parked", null, null, null);
+                    payments.markCallbacksParked(payment.id());
                     log.info("callback {} parked: {} initiation answer not stored yet", id, payment.id());
                     return true;
                 }
@@ -145,7 +146,7 @@ class CallbackProcessor {
         Verdict v = tx.execute(s -> {
             Payment payment = payments.lock(cb.paymentId());
             if (!payment.initiationAnswered()) {
-                callbacks.park(callbackId);
+                if (callbacks.park(callbackId)) payments.markCallbacksParked(payment.id());
                 return null;
             }
             Verdict verdict = apply(payment, plan(payment, callbackId, stored(cb.headers()), cb.channel(), bytes(cb)));
@@ -171,6 +172,7 @@ class CallbackProcessor {
      */
     @EventListener
     void onInitiationAnswered(InitiationAnswered event) {
+        if (!event.callbacksParked()) return;
         for (CallbackRepository.StoredCallback cb : callbacks.parkedFor(event.paymentId())) {
             Payment payment = event.latest() != null ? event.latest() : payments.find(event.paymentId()).orElseThrow();
             Plan plan;

@@ -7,19 +7,27 @@ package dev.malipo.gateway.payments;
  */
 public final class InitiationAnswered {
     private final String paymentId;
+    private final boolean callbacksParked;
     private Payment latest;
 
+    /** When the publisher does not know whether callbacks were parked: listeners look. */
     public InitiationAnswered(String paymentId) {
-        this(paymentId, null);
+        this(paymentId, null, true);
     }
 
-    public InitiationAnswered(String paymentId, Payment asAnswered) {
+    public InitiationAnswered(String paymentId, Payment asAnswered, boolean callbacksParked) {
         this.paymentId = paymentId;
         this.latest = asAnswered;
+        this.callbacksParked = callbacksParked;
     }
 
     public String paymentId() {
         return paymentId;
+    }
+
+    /** False only when no callback can have been parked for the payment: nothing to look for. */
+    public boolean callbacksParked() {
+        return callbacksParked;
     }
 
     /** The payment as the answer (and any listener since) left it; null when the publisher did not say. */

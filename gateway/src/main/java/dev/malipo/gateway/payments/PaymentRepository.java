@@ -124,12 +124,25 @@ public class PaymentRepository {
      * @return the payment as this left it (its row now locked), or empty when its answer was
      * already recorded
      */
-    Optional<Payment> markInitiationAnswered(String id, String providerReference, Instant now) {
+    Optional<AnswerStored> markInitiationAnswered(String id, String providerReference, Instant now) {
         return jdbc.sql(dialect.returningAll("""
                         update payments set initiation_answered_at = ?, updated_at = ?,
                           provider_reference = coalesce(provider_reference, ?)
                         where id = ? and initiation_answered_at is null"""))
-                .params(ts(now), ts(now), providerReference, id).query(mapper).optional();
+                .params(ts(now), ts(now), providerReference, id)
+                .query((rs, n) -> new AnswerStored(map(rs, n), rs.getBoolean("callbacks_parked"))).optional();
+    }
+
+    /** The payment as storing its initiation's answer left it, and whether callbacks were parked before. */
+    record AnswerStored(Payment payment, boolean callbacksParked) {
+    }
+
+    /**
+     * Notes, under the payment's row lock, that a callback was parked for it, so that the
+     * transaction storing the initiation's answer looks for it (see V4__callbacks_parked_flag).
+     */
+    public void markCallbacksParked(String id) {
+        jdbc.sql("update payments set callbacks_parked = true where id = ?").param(id).update();
     }
 
     public int setProviderReferenceIfMissing(String id, String providerReference, Instant now) {

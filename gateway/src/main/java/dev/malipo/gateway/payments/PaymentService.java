@@ -120,8 +120,10 @@ public class PaymentService {
 
     private Created recordInitiation(String paymentId, Outcome outcome, Consumer<Created> answered) {
         Created created = tx.execute(status -> {
-            Payment p = payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant())
-                    .orElseGet(() -> payments.lock(paymentId));
+            // Answered already (reconciliation after a crash): who knows what was parked meanwhile.
+            PaymentRepository.AnswerStored stored = payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant())
+                    .orElseGet(() -> new PaymentRepository.AnswerStored(payments.lock(paymentId), true));
+            Payment p = stored.payment();
             // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
             Payment moved = switch (outcome) {
                 case Outcome.NotSent n -> transitions.moveTo(p, PaymentStatus.FAILED, null, new FailureReason(
@@ -132,7 +134,7 @@ public class PaymentService {
             };
             // Callbacks that came before this answer are applied now, in this transaction; whoever
             // moves the payment says how it left it.
-            InitiationAnswered answer = new InitiationAnswered(paymentId, moved != null ? moved : p);
+            InitiationAnswered answer = new InitiationAnswered(paymentId, moved != null ? moved : p, stored.callbacksParked());
             events.publishEvent(answer);
             Created c = new Created(answer.latest(), outcome);
             answered.accept(c);

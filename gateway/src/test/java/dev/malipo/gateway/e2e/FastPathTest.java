@@ -89,6 +89,9 @@ class FastPathTest extends PostgresTestBase {
                 .query(Long.class).single()).as("no status check job").isZero();
         assertThat(jdbc.sql("select count(*) from payments where id = ? and first_check_at is null").param(id)
                 .query(Long.class).single()).as("first check's due time cleared").isEqualTo(1);
+        // Its callback came after the initiation's answer: nothing was parked, so nothing was looked for.
+        assertThat(jdbc.sql("select callbacks_parked from payments where id = ?").param(id).query(Boolean.class).single())
+                .as("no callback parked").isFalse();
         assertThat(jdbc.sql("""
                         select count(*) from scheduled_tasks t join webhook_deliveries d on d.id = t.task_instance
                         join payment_events e on e.id = d.event_id where e.payment_id = ?""")
