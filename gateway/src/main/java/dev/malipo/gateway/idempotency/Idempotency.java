@@ -3,6 +3,7 @@ package dev.malipo.gateway.idempotency;
 import dev.malipo.core.crypto.Hmac;
 import dev.malipo.gateway.api.ApiException;
 import dev.malipo.gateway.api.ProblemHandler;
+import dev.malipo.gateway.support.Sql;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -20,8 +21,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Makes a POST safe to repeat. The key is claimed by an INSERT inside the transaction that creates
- * the resource, so the claim and the resource commit together (of twenty concurrent duplicates
+ * Makes a POST safe to repeat. The key is claimed by an INSERT sent with the resource's own (one
+ * statement on PostgreSQL), so the claim and the resource commit together (of twenty concurrent duplicates
  * exactly one gets past the unique key; the others wait for its commit and then find the key
  * taken). The response is stored in the transaction that decides it, and replayed to every later
  * request with the same key and body; the same key with another body is refused. If the gateway
@@ -75,13 +76,18 @@ public class Idempotency {
             this.takenOverLock = takenOverLock;
         }
 
-        /** Claims the key for {@code resourceId}; call inside the transaction that creates it. */
-        public void claim(String resourceId) {
+        /**
+         * Claims the key for {@code resourceId} and creates it with {@code creation}, its INSERT:
+         * both or neither. Call inside the transaction that creates the resource (the answer to
+         * the provider is stored later, by {@link #complete}).
+         */
+        public void claimWith(String resourceId, Sql creation) {
             if (takenOverLock != null) {
                 if (!keys.linkTakenOver(merchantId, key, resourceId, takenOverLock)) throw new KeyTaken();
+                keys.create(creation);
             } else {
                 try {
-                    keys.claim(merchantId, key, requestHash, resourceId, now);
+                    keys.claimWith(merchantId, key, requestHash, resourceId, now, creation);
                 } catch (DuplicateKeyException e) {
                     throw new KeyTaken();
                 }

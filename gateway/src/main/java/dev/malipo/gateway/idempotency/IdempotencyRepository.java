@@ -1,5 +1,7 @@
 package dev.malipo.gateway.idempotency;
 
+import dev.malipo.gateway.support.Sql;
+import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -14,17 +16,24 @@ class IdempotencyRepository {
     }
 
     private final JdbcClient jdbc;
+    private final SqlDialect dialect;
 
-    IdempotencyRepository(JdbcClient jdbc) {
+    IdempotencyRepository(JdbcClient jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
     }
 
-    /** @throws org.springframework.dao.DuplicateKeyException when the key is taken */
-    void claim(String merchantId, String key, String requestHash, String resourceId, Instant now) {
-        jdbc.sql("""
+    /**
+     * Claims the key and makes {@code creation} (the resource's own INSERT), in one round trip where
+     * the database allows it.
+     *
+     * @throws org.springframework.dao.DuplicateKeyException when the key is taken (nothing is created)
+     */
+    void claimWith(String merchantId, String key, String requestHash, String resourceId, Instant now, Sql creation) {
+        dialect.writeTogether(jdbc, Sql.of("""
                         insert into idempotency_keys (merchant_id, idem_key, request_hash, state, resource_id, locked_at, created_at)
-                        values (?, ?, ?, 'in_progress', ?, ?, ?)""")
-                .params(merchantId, key, requestHash, resourceId, Timestamp.from(now), Timestamp.from(now)).update();
+                        values (?, ?, ?, 'in_progress', ?, ?, ?)""",
+                merchantId, key, requestHash, resourceId, Timestamp.from(now), Timestamp.from(now)), creation);
     }
 
     Optional<Row> find(String merchantId, String key) {
@@ -51,6 +60,11 @@ class IdempotencyRepository {
                         where merchant_id = ? and idem_key = ? and state = 'in_progress' and resource_id is null
                           and locked_at = ?""")
                 .params(resourceId, merchantId, key, Timestamp.from(ourLock)).update() == 1;
+    }
+
+    /** Runs the resource's own INSERT, for a claim that was already made (taken over). */
+    void create(Sql creation) {
+        jdbc.sql(creation.text()).params(creation.args()).update();
     }
 
     void complete(String merchantId, String key, int status, String body) {

@@ -5,6 +5,7 @@ import dev.malipo.core.money.Money;
 import dev.malipo.core.payment.FailureReason;
 import dev.malipo.core.payment.PaymentStatus;
 import dev.malipo.gateway.merchants.Mode;
+import dev.malipo.gateway.support.Sql;
 import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,17 +37,17 @@ public class PaymentRepository {
     }
 
     /** @param firstCheckAt when reconciliation first asks the provider, should the payment not have settled by then */
-    void insert(Payment p, Instant firstCheckAt) {
-        jdbc.sql("""
+    /** The INSERT of a new payment, for the idempotency key's claim to send along with it. */
+    Sql insertion(Payment p, Instant firstCheckAt) {
+        return Sql.of("""
                         insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference,
                           description, metadata, webhook_url, provider, provider_account_id, callback_token, created_at, updated_at,
                           first_check_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(p.id(), p.merchantId(), kindName(p.kind()), p.mode().dbName(), p.status().apiName(),
-                        p.amount().amount(), p.amount().currencyCode(), p.phone(), p.network(), p.reference(),
-                        p.description(), json.writeValueAsString(p.metadata()), p.webhookUrl(), p.provider(),
-                        p.providerAccountId(), p.callbackToken(), ts(p.createdAt()), ts(p.updatedAt()), ts(firstCheckAt))
-                .update();
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                p.id(), p.merchantId(), kindName(p.kind()), p.mode().dbName(), p.status().apiName(),
+                p.amount().amount(), p.amount().currencyCode(), p.phone(), p.network(), p.reference(),
+                p.description(), json.writeValueAsString(p.metadata()), p.webhookUrl(), p.provider(),
+                p.providerAccountId(), p.callbackToken(), ts(p.createdAt()), ts(p.updatedAt()), ts(firstCheckAt));
     }
 
     /**

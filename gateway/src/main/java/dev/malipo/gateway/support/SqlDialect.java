@@ -1,10 +1,13 @@
 package dev.malipo.gateway.support;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,6 +33,23 @@ public class SqlDialect {
      */
     public String returningAll(String update) {
         return postgres ? update + " returning *" : "select * from final table (" + update + ")";
+    }
+
+    /**
+     * Two writes in one transaction; on PostgreSQL in one round trip, the first as a
+     * data-modifying WITH. Either failing fails both, as two statements in a transaction would.
+     * The first must be an INSERT, UPDATE or DELETE whose result nobody reads, and the second must
+     * not need to see its rows (they share one snapshot); H2 has no such WITH and runs them in turn.
+     */
+    public void writeTogether(JdbcClient jdbc, Sql first, Sql second) {
+        if (!postgres) {
+            jdbc.sql(first.text()).params(first.args()).update();
+            jdbc.sql(second.text()).params(second.args()).update();
+            return;
+        }
+        List<Object> args = new ArrayList<>(first.args());
+        args.addAll(second.args());
+        jdbc.sql("with first_write as (" + first.text() + ")\n" + second.text()).params(args).update();
     }
 
     private static boolean isPostgres(DataSource dataSource) {
