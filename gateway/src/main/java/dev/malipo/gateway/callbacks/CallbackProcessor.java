@@ -104,8 +104,8 @@ class CallbackProcessor {
                 Payment payment = payments.lockByCallbackToken(in.token()).orElse(null);
                 if (payment == null) return false;
                 if (!payment.initiationAnswered()) {
-                    callbacks.insert(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(), "parked", null, null, null);
-                    payments.markCallbacksParked(payment.id());
+                    callbacks.insertParked(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(),
+                            payments.callbacksParkedMark(payment.id()));
                     log.info("callback {} parked: {} initiation answer not stored yet", id, payment.id());
                     return true;
                 }

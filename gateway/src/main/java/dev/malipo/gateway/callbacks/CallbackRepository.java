@@ -1,5 +1,7 @@
 package dev.malipo.gateway.callbacks;
 
+import dev.malipo.gateway.support.Sql;
+import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -14,20 +16,35 @@ class CallbackRepository {
     }
 
     private final JdbcClient jdbc;
+    private final SqlDialect dialect;
 
-    CallbackRepository(JdbcClient jdbc) {
+    CallbackRepository(JdbcClient jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
     }
 
     /** Stores a callback as it came; {@code status} is where it stands already (processed when it was handled at once). */
     void insert(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body, String channel,
                 String status, String dedupeKey, String note, Instant processedAt) {
-        jdbc.sql("""
+        Sql insert = insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, status, dedupeKey, note, processedAt);
+        jdbc.sql(insert.text()).params(insert.args()).update();
+    }
+
+    /** Stores a callback as parked, with {@code alongside} (the payment's note of it) in the same round trip. */
+    void insertParked(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body,
+                      String channel, Sql alongside) {
+        dialect.writeTogether(jdbc, alongside,
+                insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, "parked", null, null, null));
+    }
+
+    private static Sql insertion(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body,
+                                 String channel, String status, String dedupeKey, String note, Instant processedAt) {
+        return Sql.of("""
                         insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,
                           dedupe_key, note, processed_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(id, paymentId, Timestamp.from(receivedAt), sourceIp, headers, body, channel, status, dedupeKey, note,
-                        processedAt == null ? null : Timestamp.from(processedAt)).update();
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                id, paymentId, Timestamp.from(receivedAt), sourceIp, headers, body, channel, status, dedupeKey, note,
+                processedAt == null ? null : Timestamp.from(processedAt));
     }
 
     Optional<StoredCallback> find(String id) {

@@ -143,7 +143,13 @@ public class PaymentRepository {
      * transaction storing the initiation's answer looks for it (see V4__callbacks_parked_flag).
      */
     public void markCallbacksParked(String id) {
-        jdbc.sql("update payments set callbacks_parked = true where id = ?").param(id).update();
+        Sql mark = callbacksParkedMark(id);
+        jdbc.sql(mark.text()).params(mark.args()).update();
+    }
+
+    /** {@link #markCallbacksParked} as a statement, for the parked callback's INSERT to send along. */
+    public Sql callbacksParkedMark(String id) {
+        return Sql.of("update payments set callbacks_parked = true where id = ?", id);
     }
 
     public int setProviderReferenceIfMissing(String id, String providerReference, Instant now) {
