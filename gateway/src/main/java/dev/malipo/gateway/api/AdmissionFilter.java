@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       holds memory for as long as the provider takes (Daraja's STK push answers in 1-3 s), so this
  *       is sized for the provider's latency;</li>
  *   <li>merchant API requests and provider callbacks doing work at once ({@link WorkGate}): a new
- *       request waits in line for its turn a moment, then is refused; a callback waits in the same
- *       line as long as it takes, since a provider does not always send it again.</li>
+ *       request waits for its turn a moment, then is refused; a callback waits as long as it
+ *       takes (a provider does not always send it again), taking turns with new requests.</li>
  * </ul>
  */
 @Component

@@ -16,14 +16,18 @@ import java.util.function.Supplier;
  * With the work bounded, a connection holder competes with a few dozen threads at most, and what
  * cannot be served within {@code maxWait} is refused before anything is written.
  *
- * <p>Three kinds of entry. {@link #tryEnter} is for new work (a new payment, a read): it waits in
- * line and gives up after a while. {@link #enter} waits in the same line as long as it takes: a
- * provider's callback, which must not be refused (not every provider sends it again).
- * {@link #enterUrgently} is for a payment coming back from its provider call, which goes ahead of
- * the line: the provider has acted, and storing its answer is what lets the payment finish. There
- * is at most one such entry per payment being created, so the line cannot starve behind them.
- * (Callbacks were urgent too at first; in bench/flows' closed model they then kept new payments
- * out for a whole second at a time.)
+ * <p>Three lines, served in this order when a permit comes free:
+ * <ol>
+ *   <li>{@link #enterUrgently}: a payment coming back from its provider call. The provider has
+ *       acted; storing its answer is what lets the payment finish. There is at most one such
+ *       entry per payment being created, so the other lines cannot starve behind it.</li>
+ *   <li>{@link #enter} (a provider's callback, which must not be refused: not every provider sends
+ *       it again) and {@link #tryEnter} (new work: a new payment, a read; it gives up after
+ *       {@code maxWait}) take turns while both wait. Callbacks finish payments, so they should
+ *       not wait behind a second of new ones (with instant callbacks, the provider's own answer
+ *       waits on them); but served strictly first, in bench/flows' closed model they kept new
+ *       payments out for a whole second at a time.</li>
+ * </ol>
  *
  * <p>The permit belongs to the thread that entered; {@link #awayWhile} gives it back for a call
  * that only waits (a provider's answer) and takes it again, urgently, after.
@@ -31,12 +35,16 @@ import java.util.function.Supplier;
 public final class WorkGate {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition urgentTurn = lock.newCondition();
+    private final Condition callbackTurn = lock.newCondition();
     private final Condition newTurn = lock.newCondition();
     private final int permits;
     private final Duration maxWait;
     private int free;
     private int urgentWaiting;
+    private int callbacksWaiting;
     private int newWaiting;
+    /** Whose turn it is when callbacks and new work both wait. */
+    private boolean newWorksNext;
     private final ThreadLocal<Boolean> holding = ThreadLocal.withInitial(() -> false);
 
     public WorkGate(int permits, Duration maxWait) {
@@ -61,39 +69,46 @@ public final class WorkGate {
         try {
             newWaiting++;
             try {
-                while (free == 0 || urgentWaiting > 0) {
-                    if (nanos <= 0) return false;
+                while (!newMayEnter()) {
+                    if (nanos <= 0) {
+                        newWaiting--;
+                        passOn(); // with no new work left waiting, it may be a callback's turn
+                        return false;
+                    }
                     nanos = newTurn.awaitNanos(nanos);
                 }
-            } finally {
+            } catch (InterruptedException e) {
                 newWaiting--;
+                passOn();
+                throw e;
             }
-            take();
+            newWaiting--;
+            take(false);
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Waits in line as long as it takes. Not interruptible: what it brings in must be handled. */
+    /** Waits for its turn as long as it takes. Not interruptible: what it brings in must be handled. */
     public void enter() {
         lock.lock();
         try {
-            newWaiting++;
+            callbacksWaiting++;
             try {
-                while (free == 0 || urgentWaiting > 0) {
-                    newTurn.awaitUninterruptibly();
+                while (!callbackMayEnter()) {
+                    callbackTurn.awaitUninterruptibly();
                 }
             } finally {
-                newWaiting--;
+                callbacksWaiting--;
             }
-            take();
+            take(true);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Waits as long as it takes, ahead of the line. Not interruptible: what it finishes must finish. */
+    /** Waits as long as it takes, ahead of both lines. Not interruptible: what it finishes must finish. */
     public void enterUrgently() {
         lock.lock();
         try {
@@ -105,7 +120,9 @@ public final class WorkGate {
             } finally {
                 urgentWaiting--;
             }
-            take();
+            free--;
+            holding.set(true);
+            passOn();
         } finally {
             lock.unlock();
         }
@@ -152,25 +169,35 @@ public final class WorkGate {
     public int waiting() {
         lock.lock();
         try {
-            return urgentWaiting + newWaiting;
+            return urgentWaiting + callbacksWaiting + newWaiting;
         } finally {
             lock.unlock();
         }
     }
 
-    private void take() {
+    private boolean newMayEnter() {
+        return free > 0 && urgentWaiting == 0 && (callbacksWaiting == 0 || newWorksNext);
+    }
+
+    private boolean callbackMayEnter() {
+        return free > 0 && urgentWaiting == 0 && (newWaiting == 0 || !newWorksNext);
+    }
+
+    private void take(boolean callback) {
         free--;
         holding.set(true);
-        // A permit may still be free for the next in line (an urgent waiter leaving the queue may
-        // have been what held new entries back).
+        newWorksNext = callback;
         passOn();
     }
 
+    /** Wakes the next in line, if a permit is free for it. */
     private void passOn() {
         if (free == 0) return;
         if (urgentWaiting > 0) {
             urgentTurn.signal();
-        } else if (newWaiting > 0) {
+        } else if (callbacksWaiting > 0 && callbackMayEnter()) {
+            callbackTurn.signal();
+        } else if (newWaiting > 0 && newMayEnter()) {
             newTurn.signal();
         }
     }
