@@ -12,7 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,29 +68,28 @@ class WebhookOutbox {
         event.put("data", Map.of("object", change.view()));
         String payload = json.writeValueAsString(event);
         String merchantId = change.payment().merchantId();
-        if (!webhooks.insertEvent(eventId, merchantId, change.payment().id(), type, payload, now)) {
-            return;
-        }
+        List<WebhookRepository.NewDelivery> deliveries = new ArrayList<>();
         for (WebhookRepository.Endpoint endpoint : endpoints.of(merchantId)) {
             if (endpoint.enabled() && endpoint.wants(type)) {
-                schedule(eventId, endpoint.id(), endpoint.url(), merchantId, payload, now);
+                deliveries.add(new WebhookRepository.NewDelivery(Ids.newId("whd"), endpoint.id(), endpoint.url()));
             }
         }
         if (change.payment().webhookUrl() != null) {
-            schedule(eventId, null, change.payment().webhookUrl(), merchantId, payload, now);
+            deliveries.add(new WebhookRepository.NewDelivery(Ids.newId("whd"), null, change.payment().webhookUrl()));
         }
-    }
-
-    private void schedule(String eventId, String endpointId, String url, String merchantId, String payload, Instant now) {
-        String deliveryId = Ids.newId("whd");
-        webhooks.insertDelivery(deliveryId, eventId, endpointId, url, now, now.plus(safetyNet));
-        WebhookRepository.Delivery delivery = new WebhookRepository.Delivery(deliveryId, eventId, endpointId, url, "pending", 0,
-                merchantId, payload);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                deliverer.deliverSoon(delivery);
-            }
-        });
+        if (!webhooks.insertEventWithDeliveries(eventId, merchantId, change.payment().id(), type, payload, now, now.plus(safetyNet),
+                deliveries)) {
+            return; // this payment already has this event, and its deliveries
+        }
+        for (WebhookRepository.NewDelivery d : deliveries) {
+            WebhookRepository.Delivery delivery = new WebhookRepository.Delivery(d.id(), eventId, d.endpointId(), d.url(), "pending", 0,
+                    merchantId, payload);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    deliverer.deliverSoon(delivery);
+                }
+            });
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.malipo.gateway.webhooks;
 
+import dev.malipo.gateway.support.SqlDialect;
 import dev.malipo.gateway.support.WriteBehind;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -7,9 +8,11 @@ import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 @Repository
 class WebhookRepository {
@@ -41,10 +44,12 @@ class WebhookRepository {
 
     private final JdbcClient jdbc;
     private final WriteBehind writeBehind;
+    private final SqlDialect dialect;
 
-    WebhookRepository(JdbcClient jdbc, WriteBehind writeBehind) {
+    WebhookRepository(JdbcClient jdbc, WriteBehind writeBehind, SqlDialect dialect) {
         this.jdbc = jdbc;
         this.writeBehind = writeBehind;
+        this.dialect = dialect;
     }
 
     void insertEndpoint(Endpoint e) {
@@ -75,6 +80,47 @@ class WebhookRepository {
                 .params(id, merchantId, paymentId, type, payload, Timestamp.from(now), paymentId, type)
                 .update();
         return inserted == 1;
+    }
+
+    /** A delivery to create with its event. */
+    record NewDelivery(String id, String endpointId, String url) {
+    }
+
+    /**
+     * Stores the event and its deliveries, or nothing when the payment already has an event of
+     * this type; on PostgreSQL in one statement (the event's INSERT as a data-modifying WITH).
+     *
+     * @param safetyNetAt when the deliveries' jobs take over, should they still be pending then
+     * @return whether the event was new (and its deliveries stored)
+     */
+    boolean insertEventWithDeliveries(String id, String merchantId, String paymentId, String type, String payload, Instant now,
+                                      Instant safetyNetAt, List<NewDelivery> deliveries) {
+        if (deliveries.isEmpty() || !dialect.postgres()) {
+            if (!insertEvent(id, merchantId, paymentId, type, payload, now)) return false;
+            for (NewDelivery d : deliveries) insertDelivery(d.id(), id, d.endpointId(), d.url(), now, safetyNetAt);
+            return true;
+        }
+        List<Object> args = new ArrayList<>(List.of(id, merchantId, paymentId, type, payload, Timestamp.from(now), paymentId, type,
+                Timestamp.from(now), Timestamp.from(safetyNetAt)));
+        StringJoiner rows = new StringJoiner(", ");
+        for (NewDelivery d : deliveries) {
+            rows.add("(?, ?, ?)");
+            args.add(d.id());
+            args.add(d.endpointId());
+            args.add(d.url());
+        }
+        int inserted = jdbc.sql("""
+                        with event as (
+                          insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
+                          select ?, ?, ?, ?, ?, ? where not exists
+                            (select 1 from payment_events where payment_id = ? and type = ?)
+                          returning id)
+                        insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
+                        select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
+                          cast(? as timestamp with time zone), cast(? as timestamp with time zone)
+                        from event, (values %s) as d (id, endpoint_id, url)""".formatted(rows))
+                .params(args).update();
+        return inserted > 0;
     }
 
     /** @param safetyNetAt when the delivery's job takes over, should it still be pending then */
