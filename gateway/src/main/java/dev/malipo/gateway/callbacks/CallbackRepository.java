@@ -26,8 +26,7 @@ class CallbackRepository {
     /** Stores a callback as it came; {@code status} is where it stands already (processed when it was handled at once). */
     void insert(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body, String channel,
                 String status, String dedupeKey, String note, Instant processedAt) {
-        Sql insert = insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, status, dedupeKey, note, processedAt);
-        jdbc.sql(insert.text()).params(insert.args()).update();
+        insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, status, dedupeKey, note, processedAt).update(jdbc);
     }
 
     /** Stores a callback as parked, with {@code alongside} (the payment's note of it) in the same round trip. */

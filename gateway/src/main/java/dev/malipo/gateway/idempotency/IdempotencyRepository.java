@@ -64,7 +64,7 @@ class IdempotencyRepository {
 
     /** Runs the resource's own INSERT, for a claim that was already made (taken over). */
     void create(Sql creation) {
-        jdbc.sql(creation.text()).params(creation.args()).update();
+        creation.update(jdbc);
     }
 
     void complete(String merchantId, String key, int status, String body) {

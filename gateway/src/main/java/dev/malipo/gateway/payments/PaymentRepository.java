@@ -36,8 +36,11 @@ public class PaymentRepository {
         this.dialect = dialect;
     }
 
-    /** @param firstCheckAt when reconciliation first asks the provider, should the payment not have settled by then */
-    /** The INSERT of a new payment, for the idempotency key's claim to send along with it. */
+    /**
+     * The INSERT of a new payment, for the idempotency key's claim to send along with it.
+     *
+     * @param firstCheckAt when reconciliation first asks the provider, should the payment not have settled by then
+     */
     Sql insertion(Payment p, Instant firstCheckAt) {
         return Sql.of("""
                         insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference,
@@ -143,8 +146,7 @@ public class PaymentRepository {
      * transaction storing the initiation's answer looks for it (see V4__callbacks_parked_flag).
      */
     public void markCallbacksParked(String id) {
-        Sql mark = callbacksParkedMark(id);
-        jdbc.sql(mark.text()).params(mark.args()).update();
+        callbacksParkedMark(id).update(jdbc);
     }
 
     /** {@link #markCallbacksParked} as a statement, for the parked callback's INSERT to send along. */

@@ -1,5 +1,7 @@
 package dev.malipo.gateway.support;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,5 +18,10 @@ public record Sql(String text, List<Object> args) {
 
     public static Sql of(String text, Object... args) {
         return new Sql(text, Arrays.asList(args));
+    }
+
+    /** Sends it on its own; the rows it changed. */
+    public int update(JdbcClient jdbc) {
+        return jdbc.sql(text).params(args).update();
     }
 }

@@ -43,8 +43,8 @@ public class SqlDialect {
      */
     public void writeTogether(JdbcClient jdbc, Sql first, Sql second) {
         if (!postgres) {
-            jdbc.sql(first.text()).params(first.args()).update();
-            jdbc.sql(second.text()).params(second.args()).update();
+            first.update(jdbc);
+            second.update(jdbc);
             return;
         }
         List<Object> args = new ArrayList<>(first.args());

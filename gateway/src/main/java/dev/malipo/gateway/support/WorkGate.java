@@ -83,7 +83,8 @@ public final class WorkGate {
                 throw e;
             }
             newWaiting--;
-            take(false);
+            newWorksNext = false;
+            take();
             return true;
         } finally {
             lock.unlock();
@@ -102,7 +103,8 @@ public final class WorkGate {
             } finally {
                 callbacksWaiting--;
             }
-            take(true);
+            newWorksNext = true;
+            take();
         } finally {
             lock.unlock();
         }
@@ -120,9 +122,7 @@ public final class WorkGate {
             } finally {
                 urgentWaiting--;
             }
-            free--;
-            holding.set(true);
-            passOn();
+            take();
         } finally {
             lock.unlock();
         }
@@ -183,10 +183,9 @@ public final class WorkGate {
         return free > 0 && urgentWaiting == 0 && (newWaiting == 0 || !newWorksNext);
     }
 
-    private void take(boolean callback) {
+    private void take() {
         free--;
         holding.set(true);
-        newWorksNext = callback;
         passOn();
     }
 

@@ -1,5 +1,6 @@
 package dev.malipo.gateway.webhooks;
 
+import dev.malipo.gateway.support.Sql;
 import dev.malipo.gateway.support.SqlDialect;
 import dev.malipo.gateway.support.WriteBehind;
 import org.springframework.dao.DuplicateKeyException;
@@ -73,13 +74,16 @@ class WebhookRepository {
 
     /** @return false when this state change already has its event (a duplicate changes nothing) */
     boolean insertEvent(String id, String merchantId, String paymentId, String type, String payload, Instant now) {
-        int inserted = jdbc.sql("""
+        return eventInsertion(id, merchantId, paymentId, type, payload, now).update(jdbc) == 1;
+    }
+
+    /** The event's INSERT: nothing when the payment already has an event of this type. */
+    private static Sql eventInsertion(String id, String merchantId, String paymentId, String type, String payload, Instant now) {
+        return Sql.of("""
                         insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
                         select ?, ?, ?, ?, ?, ? where not exists
-                          (select 1 from payment_events where payment_id = ? and type = ?)""")
-                .params(id, merchantId, paymentId, type, payload, Timestamp.from(now), paymentId, type)
-                .update();
-        return inserted == 1;
+                          (select 1 from payment_events where payment_id = ? and type = ?)""",
+                id, merchantId, paymentId, type, payload, Timestamp.from(now), paymentId, type);
     }
 
     /** A delivery to create with its event. */
@@ -100,8 +104,10 @@ class WebhookRepository {
             for (NewDelivery d : deliveries) insertDelivery(d.id(), id, d.endpointId(), d.url(), now, safetyNetAt);
             return true;
         }
-        List<Object> args = new ArrayList<>(List.of(id, merchantId, paymentId, type, payload, Timestamp.from(now), paymentId, type,
-                Timestamp.from(now), Timestamp.from(safetyNetAt)));
+        Sql event = eventInsertion(id, merchantId, paymentId, type, payload, now);
+        List<Object> args = new ArrayList<>(event.args());
+        args.add(Timestamp.from(now));
+        args.add(Timestamp.from(safetyNetAt));
         StringJoiner rows = new StringJoiner(", ");
         for (NewDelivery d : deliveries) {
             rows.add("(?, ?, ?)");
@@ -110,15 +116,11 @@ class WebhookRepository {
             args.add(d.url());
         }
         int inserted = jdbc.sql("""
-                        with event as (
-                          insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
-                          select ?, ?, ?, ?, ?, ? where not exists
-                            (select 1 from payment_events where payment_id = ? and type = ?)
-                          returning id)
+                        with event as (%s returning id)
                         insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
                         select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
                           cast(? as timestamp with time zone), cast(? as timestamp with time zone)
-                        from event, (values %s) as d (id, endpoint_id, url)""".formatted(rows))
+                        from event, (values %s) as d (id, endpoint_id, url)""".formatted(event.text(), rows))
                 .params(args).update();
         return inserted > 0;
     }
