@@ -114,8 +114,9 @@ class CallbackProcessor {
                     callbacks.insert(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(), "received", null, null, null);
                     jobs.scheduleNew(Jobs.PROCESS_CALLBACK, id, now);
                 } else {
-                    callbacks.insert(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(), v.status(), v.dedupeKey(),
-                            v.note(), now);
+                    // The transaction's last write: it goes with the payment's event (CommitTail).
+                    callbacks.insertAtCommit(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(), v.status(),
+                            v.dedupeKey(), v.note(), now);
                 }
                 log.debug("callback {} for {}: {} ({})", id, payment.id(), v.status(), in.channel());
                 return true;
@@ -188,7 +189,7 @@ class CallbackProcessor {
             if (v.confirm() != null) {
                 toJob(cb.id());
             } else {
-                callbacks.finish(cb.id(), v.status(), v.dedupeKey(), v.note(), clock.instant());
+                callbacks.finishAtCommit(cb.id(), v.status(), v.dedupeKey(), v.note(), clock.instant());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.malipo.gateway.callbacks;
 
+import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.Sql;
 import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,28 +11,47 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+/**
+ * Stored callbacks. Every method but the {@code …AtCommit} ones reads, or conditionally writes,
+ * callback rows, so it first sends what its transaction queued to send at commit (usually
+ * nothing): the queued writes are then never missed by a read in the same transaction.
+ */
 @Repository
 class CallbackRepository {
     record StoredCallback(String id, String paymentId, String headers, String body, String channel, String status) {
     }
 
+    private static final String FINISH = """
+            update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
+            where id = ? and status in ('received', 'parked')""";
+
     private final JdbcClient jdbc;
     private final SqlDialect dialect;
+    private final CommitTail tail;
 
-    CallbackRepository(JdbcClient jdbc, SqlDialect dialect) {
+    CallbackRepository(JdbcClient jdbc, SqlDialect dialect, CommitTail tail) {
         this.jdbc = jdbc;
         this.dialect = dialect;
+        this.tail = tail;
     }
 
     /** Stores a callback as it came; {@code status} is where it stands already (processed when it was handled at once). */
     void insert(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body, String channel,
                 String status, String dedupeKey, String note, Instant processedAt) {
+        tail.flush();
         insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, status, dedupeKey, note, processedAt).update(jdbc);
+    }
+
+    /** {@link #insert}, sent with the transaction's other last writes (see {@link CommitTail}). */
+    void insertAtCommit(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body,
+                        String channel, String status, String dedupeKey, String note, Instant processedAt) {
+        tail.atCommit(insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, status, dedupeKey, note, processedAt));
     }
 
     /** Stores a callback as parked, with {@code alongside} (the payment's note of it) in the same round trip. */
     void insertParked(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body,
                       String channel, Sql alongside) {
+        tail.flush();
         dialect.writeTogether(jdbc, alongside,
                 insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, "parked", null, null, null));
     }
@@ -47,6 +67,7 @@ class CallbackRepository {
     }
 
     Optional<StoredCallback> find(String id) {
+        tail.flush();
         return jdbc.sql("select id, payment_id, headers, body, channel, status from provider_callbacks where id = ?")
                 .param(id)
                 .query((rs, n) -> new StoredCallback(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -56,23 +77,33 @@ class CallbackRepository {
 
     /** Moves a callback out of 'received' or 'parked'; false when another worker already did. */
     boolean finish(String id, String status, String dedupeKey, String note, Instant now) {
-        return jdbc.sql("""
-                        update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
-                        where id = ? and status in ('received', 'parked')""")
-                .params(status, dedupeKey, note, Timestamp.from(now), id).update() == 1;
+        tail.flush();
+        return jdbc.sql(FINISH).params(status, dedupeKey, note, Timestamp.from(now), id).update() == 1;
+    }
+
+    /**
+     * {@link #finish}, sent with the transaction's other last writes: for a callback whose row this
+     * transaction holds (a parked one, under its payment's row lock), where nobody needs to know
+     * whether it moved.
+     */
+    void finishAtCommit(String id, String status, String dedupeKey, String note, Instant now) {
+        tail.atCommit(Sql.of(FINISH, status, dedupeKey, note, Timestamp.from(now), id));
     }
 
     boolean park(String id) {
+        tail.flush();
         return jdbc.sql("update provider_callbacks set status = 'parked' where id = ? and status = 'received'")
                 .param(id).update() == 1;
     }
 
     boolean unpark(String id) {
+        tail.flush();
         return jdbc.sql("update provider_callbacks set status = 'received' where id = ? and status = 'parked'")
                 .param(id).update() == 1;
     }
 
     List<StoredCallback> parkedFor(String paymentId) {
+        tail.flush();
         return jdbc.sql("""
                         select id, payment_id, headers, body, channel, status from provider_callbacks
                         where payment_id = ? and status = 'parked' order by received_at""")
@@ -83,6 +114,7 @@ class CallbackRepository {
     }
 
     boolean alreadyProcessed(String paymentId, String dedupeKey, String exceptId) {
+        tail.flush();
         return jdbc.sql("""
                         select count(*) from provider_callbacks
                         where payment_id = ? and dedupe_key = ? and status = 'processed' and id <> ?""")

@@ -1,5 +1,6 @@
 package dev.malipo.gateway.idempotency;
 
+import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.Sql;
 import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,10 +18,12 @@ class IdempotencyRepository {
 
     private final JdbcClient jdbc;
     private final SqlDialect dialect;
+    private final CommitTail tail;
 
-    IdempotencyRepository(JdbcClient jdbc, SqlDialect dialect) {
+    IdempotencyRepository(JdbcClient jdbc, SqlDialect dialect, CommitTail tail) {
         this.jdbc = jdbc;
         this.dialect = dialect;
+        this.tail = tail;
     }
 
     /**
@@ -67,10 +70,14 @@ class IdempotencyRepository {
         creation.update(jdbc);
     }
 
+    /**
+     * Stores the key's answer with the transaction's other last writes (CommitTail): nothing reads
+     * the key again in the transaction that decides its answer.
+     */
     void complete(String merchantId, String key, int status, String body) {
-        jdbc.sql("""
+        tail.atCommit(Sql.of("""
                         update idempotency_keys set state = 'completed', response_status = ?, response_body = ?
-                        where merchant_id = ? and idem_key = ?""")
-                .params(status, body, merchantId, key).update();
+                        where merchant_id = ? and idem_key = ?""",
+                status, body, merchantId, key));
     }
 }

@@ -77,19 +77,22 @@ class WebhookOutbox {
         if (change.payment().webhookUrl() != null) {
             deliveries.add(new WebhookRepository.NewDelivery(Ids.newId("whd"), null, change.payment().webhookUrl()));
         }
-        if (!webhooks.insertEventWithDeliveries(eventId, merchantId, change.payment().id(), type, payload, now, now.plus(safetyNet),
-                deliveries)) {
-            return; // this payment already has this event, and its deliveries
-        }
+        List<WebhookRepository.Delivery> toDeliver = new ArrayList<>();
         for (WebhookRepository.NewDelivery d : deliveries) {
-            WebhookRepository.Delivery delivery = new WebhookRepository.Delivery(d.id(), eventId, d.endpointId(), d.url(), "pending", 0,
-                    merchantId, payload);
+            toDeliver.add(new WebhookRepository.Delivery(d.id(), eventId, d.endpointId(), d.url(), "pending", 0, merchantId, payload));
+        }
+        // Stored just before the commit; if the payment already had this event, nothing is stored
+        // and nothing is sent (its deliveries exist already).
+        boolean[] stored = {false};
+        if (!toDeliver.isEmpty()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    deliverer.deliverSoon(delivery);
+                    if (stored[0]) toDeliver.forEach(deliverer::deliverSoon);
                 }
             });
         }
+        webhooks.insertEventWithDeliveries(eventId, merchantId, change.payment().id(), type, payload, now, now.plus(safetyNet),
+                deliveries, () -> stored[0] = true);
     }
 }

@@ -1,5 +1,6 @@
 package dev.malipo.gateway.webhooks;
 
+import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.Sql;
 import dev.malipo.gateway.support.SqlDialect;
 import dev.malipo.gateway.support.WriteBehind;
@@ -46,11 +47,13 @@ class WebhookRepository {
     private final JdbcClient jdbc;
     private final WriteBehind writeBehind;
     private final SqlDialect dialect;
+    private final CommitTail tail;
 
-    WebhookRepository(JdbcClient jdbc, WriteBehind writeBehind, SqlDialect dialect) {
+    WebhookRepository(JdbcClient jdbc, WriteBehind writeBehind, SqlDialect dialect, CommitTail tail) {
         this.jdbc = jdbc;
         this.writeBehind = writeBehind;
         this.dialect = dialect;
+        this.tail = tail;
     }
 
     void insertEndpoint(Endpoint e) {
@@ -92,19 +95,28 @@ class WebhookRepository {
 
     /**
      * Stores the event and its deliveries, or nothing when the payment already has an event of
-     * this type; on PostgreSQL in one statement (the event's INSERT as a data-modifying WITH).
+     * this type. On PostgreSQL in one statement (the event's INSERT as a data-modifying WITH), sent
+     * with the transaction's other last writes ({@link CommitTail}): nothing reads them back before
+     * the commit.
      *
      * @param safetyNetAt when the deliveries' jobs take over, should they still be pending then
-     * @return whether the event was new (and its deliveries stored)
+     * @param onNew       run, inside the transaction, once the event is stored and was new (with its deliveries)
      */
-    boolean insertEventWithDeliveries(String id, String merchantId, String paymentId, String type, String payload, Instant now,
-                                      Instant safetyNetAt, List<NewDelivery> deliveries) {
-        if (deliveries.isEmpty() || !dialect.postgres()) {
-            if (!insertEvent(id, merchantId, paymentId, type, payload, now)) return false;
+    void insertEventWithDeliveries(String id, String merchantId, String paymentId, String type, String payload, Instant now,
+                                   Instant safetyNetAt, List<NewDelivery> deliveries, Runnable onNew) {
+        if (!dialect.postgres()) {
+            if (!insertEvent(id, merchantId, paymentId, type, payload, now)) return;
             for (NewDelivery d : deliveries) insertDelivery(d.id(), id, d.endpointId(), d.url(), now, safetyNetAt);
-            return true;
+            onNew.run();
+            return;
         }
         Sql event = eventInsertion(id, merchantId, paymentId, type, payload, now);
+        if (deliveries.isEmpty()) {
+            tail.atCommit(event, rows -> {
+                if (rows > 0) onNew.run();
+            });
+            return;
+        }
         List<Object> args = new ArrayList<>(event.args());
         args.add(Timestamp.from(now));
         args.add(Timestamp.from(safetyNetAt));
@@ -115,14 +127,14 @@ class WebhookRepository {
             args.add(d.endpointId());
             args.add(d.url());
         }
-        int inserted = jdbc.sql("""
-                        with event as (%s returning id)
-                        insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
-                        select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
-                          cast(? as timestamp with time zone), cast(? as timestamp with time zone)
-                        from event, (values %s) as d (id, endpoint_id, url)""".formatted(event.text(), rows))
-                .params(args).update();
-        return inserted > 0;
+        tail.atCommit(new Sql("""
+                with event as (%s returning id)
+                insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
+                select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
+                  cast(? as timestamp with time zone), cast(? as timestamp with time zone)
+                from event, (values %s) as d (id, endpoint_id, url)""".formatted(event.text(), rows), args), inserted -> {
+            if (inserted > 0) onNew.run();
+        });
     }
 
     /** @param safetyNetAt when the delivery's job takes over, should it still be pending then */
