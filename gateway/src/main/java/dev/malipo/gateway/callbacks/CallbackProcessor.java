@@ -282,7 +282,8 @@ class CallbackProcessor {
             case Plan.Finish f -> f.verdict().withPayment(known);
             case Plan.Confirm c -> new Verdict(null, c.event().dedupeKey(), null, c.event(), known);
             case Plan.Settle s -> {
-                Payment moved = transitions.applyDefiniteTo(payment, s.event().outcome());
+                // Every caller holds the payment's row lock (see the class comment).
+                Payment moved = transitions.applyDefiniteToHeld(payment, s.event().outcome());
                 yield Verdict.of("processed", s.event().dedupeKey(), moved != null ? "applied" : "no change")
                         .withPayment(moved != null ? moved : known);
             }

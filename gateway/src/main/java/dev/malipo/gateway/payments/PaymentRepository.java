@@ -5,6 +5,7 @@ import dev.malipo.core.money.Money;
 import dev.malipo.core.payment.FailureReason;
 import dev.malipo.core.payment.PaymentStatus;
 import dev.malipo.gateway.merchants.Mode;
+import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.Sql;
 import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.jdbc.core.RowMapper;
@@ -17,23 +18,40 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+/**
+ * Stored payments. A status change may be queued to go with its transaction's last writes
+ * ({@link #transitionAtCommit}), so every other method first sends what its transaction queued
+ * (usually nothing): no read or write here ever misses a queued change.
+ */
 @Repository
 public class PaymentRepository {
+    private static final String TRANSITION = """
+            update payments set status = ?, updated_at = ?, completed_at = ?,
+              first_check_at = case when cast(? as boolean) then null else first_check_at end,
+              receipt = coalesce(?, receipt),
+              failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
+              provider_code = ?, provider_message = ?
+            where id = ? and status = ?""";
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final SqlDialect dialect;
+    private final CommitTail tail;
     private final RowMapper<Payment> mapper = this::map;
 
-    PaymentRepository(JdbcClient jdbc, JsonMapper json, SqlDialect dialect) {
+    PaymentRepository(JdbcClient jdbc, JsonMapper json, SqlDialect dialect, CommitTail tail) {
         this.jdbc = jdbc;
         this.json = json;
         this.dialect = dialect;
+        this.tail = tail;
     }
 
     /**
@@ -57,6 +75,7 @@ public class PaymentRepository {
      * Payments whose first check is due and not yet handed to reconciliation, oldest first.
      */
     public List<String> firstChecksDue(Instant now, int limit) {
+        tail.flush();
         return jdbc.sql("select id from payments where first_check_at <= ? order by first_check_at limit ?")
                 .params(ts(now), limit).query(String.class).list();
     }
@@ -67,36 +86,43 @@ public class PaymentRepository {
      * has just settled finds it final and does nothing.
      */
     public boolean takeFirstCheck(String id) {
+        tail.flush();
         return jdbc.sql("update payments set first_check_at = null where id = ? and first_check_at is not null")
                 .param(id).update() == 1;
     }
 
     public Optional<Payment> find(String id) {
+        tail.flush();
         return jdbc.sql("select * from payments where id = ?").param(id).query(mapper).optional();
     }
 
     public Optional<Payment> findForMerchant(String merchantId, TransactionKind kind, String id) {
+        tail.flush();
         return jdbc.sql("select * from payments where id = ? and merchant_id = ? and kind = ?")
                 .params(id, merchantId, kindName(kind)).query(mapper).optional();
     }
 
     /** The payment a callback token names, its row locked until the transaction ends. */
     public Optional<Payment> lockByCallbackToken(String token) {
+        tail.flush();
         return jdbc.sql("select * from payments where callback_token = ? for update").param(token).query(mapper).optional();
     }
 
     /** The payment, its row locked until the transaction ends. */
     public Payment lock(String id) {
+        tail.flush();
         return jdbc.sql("select * from payments where id = ? for update").param(id).query(mapper).single();
     }
 
     public Optional<String> idByCallbackToken(String token) {
+        tail.flush();
         return jdbc.sql("select id from payments where callback_token = ?").param(token).query(String.class).optional();
     }
 
     /** Newest first; the cursor is the last row of the previous page. */
     List<Payment> list(String merchantId, TransactionKind kind, Mode mode, PaymentStatus status, Instant createdGte,
                        Instant createdLt, PageCursor after, int limit) {
+        tail.flush();
         StringBuilder sql = new StringBuilder("select * from payments where merchant_id = ? and kind = ? and mode = ?");
         List<Object> params = new ArrayList<>(List.of(merchantId, kindName(kind), mode.dbName()));
         if (status != null) {
@@ -129,6 +155,7 @@ public class PaymentRepository {
      * already recorded
      */
     Optional<AnswerStored> markInitiationAnswered(String id, String providerReference, Instant now) {
+        tail.flush();
         return jdbc.sql(dialect.returningAll("""
                         update payments set initiation_answered_at = ?, updated_at = ?,
                           provider_reference = coalesce(provider_reference, ?)
@@ -146,6 +173,7 @@ public class PaymentRepository {
      * transaction storing the initiation's answer looks for it (see V4__callbacks_parked_flag).
      */
     public void markCallbacksParked(String id) {
+        tail.flush();
         callbacksParkedMark(id).update(jdbc);
     }
 
@@ -155,6 +183,7 @@ public class PaymentRepository {
     }
 
     public int setProviderReferenceIfMissing(String id, String providerReference, Instant now) {
+        tail.flush();
         return jdbc.sql("update payments set provider_reference = ?, updated_at = ? where id = ? and provider_reference is null")
                 .params(providerReference, ts(now), id).update();
     }
@@ -166,19 +195,40 @@ public class PaymentRepository {
      */
     Optional<Payment> transition(String id, PaymentStatus from, PaymentStatus to, String receipt, FailureReason failure,
                                  Instant now) {
-        return jdbc.sql(dialect.returningAll("""
-                        update payments set status = ?, updated_at = ?, completed_at = ?,
-                          first_check_at = case when cast(? as boolean) then null else first_check_at end,
-                          receipt = coalesce(?, receipt),
-                          failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
-                          provider_code = ?, provider_message = ?
-                        where id = ? and status = ?"""))
-                .params(to.apiName(), ts(now), to.isTerminal() ? ts(now) : null, to.isTerminal(), receipt,
-                        failure == null ? null : failure.code(), failure == null ? null : failure.message(),
-                        failure == null ? null : failure.customerMessage(), failure == null ? null : failure.retryable(),
-                        failure == null ? null : failure.providerCode(), failure == null ? null : failure.providerMessage(),
-                        id, from.apiName())
+        tail.flush();
+        return jdbc.sql(dialect.returningAll(TRANSITION)).params(transitionArgs(id, from, to, receipt, failure, now))
                 .query(mapper).optional();
+    }
+
+    /**
+     * {@link #transition} for a payment whose row this transaction has locked, so its status cannot
+     * have moved since it was read: the UPDATE goes with the transaction's last writes
+     * ({@link CommitTail}) and the payment as it leaves it is worked out here, not read back. Should
+     * the UPDATE find the status moved all the same, the commit fails.
+     *
+     * @return the payment as the change leaves it
+     */
+    Payment transitionAtCommit(Payment held, PaymentStatus to, String receipt, FailureReason failure, Instant at) {
+        Instant now = at.truncatedTo(ChronoUnit.MICROS); // what both databases keep of it
+        tail.atCommit(new Sql(TRANSITION, transitionArgs(held.id(), held.status(), to, receipt, failure, now)), rows -> {
+            if (rows != 1) {
+                throw new IllegalStateException("payment " + held.id() + " was no longer " + held.status().apiName()
+                        + " though this transaction held its row");
+            }
+        });
+        return new Payment(held.id(), held.merchantId(), held.kind(), held.mode(), to, held.amount(), held.phone(), held.network(),
+                held.reference(), held.description(), held.metadata(), held.webhookUrl(), held.provider(),
+                held.providerAccountId(), held.providerReference(), receipt != null ? receipt : held.receipt(), failure,
+                held.callbackToken(), held.initiationAnsweredAt(), held.createdAt(), now, to.isTerminal() ? now : null);
+    }
+
+    private static List<Object> transitionArgs(String id, PaymentStatus from, PaymentStatus to, String receipt,
+                                               FailureReason failure, Instant now) {
+        return Arrays.asList(to.apiName(), ts(now), to.isTerminal() ? ts(now) : null, to.isTerminal(), receipt,
+                failure == null ? null : failure.code(), failure == null ? null : failure.message(),
+                failure == null ? null : failure.customerMessage(), failure == null ? null : failure.retryable(),
+                failure == null ? null : failure.providerCode(), failure == null ? null : failure.providerMessage(),
+                id, from.apiName());
     }
 
     private Payment map(ResultSet rs, int n) throws SQLException {

@@ -123,12 +123,13 @@ public class PaymentService {
                     .orElseGet(() -> new PaymentRepository.AnswerStored(payments.lock(paymentId), true));
             Payment p = stored.payment();
             // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
+            // Its row is locked now (by the UPDATE that stored the answer, or by lock()).
             Payment moved = switch (outcome) {
-                case Outcome.NotSent n -> transitions.moveTo(p, PaymentStatus.FAILED, null, new FailureReason(
+                case Outcome.NotSent n -> transitions.moveHeldTo(p, PaymentStatus.FAILED, null, new FailureReason(
                         "provider_unreachable", "The provider could not be reached (" + n.reason() + "); nothing was charged",
                         "The payment service is unavailable, please try again shortly", true, null, null));
-                case Outcome.Unknown u -> transitions.moveTo(p, PaymentStatus.UNKNOWN, null, null);
-                default -> transitions.applyDefiniteTo(p, outcome);
+                case Outcome.Unknown u -> transitions.moveHeldTo(p, PaymentStatus.UNKNOWN, null, null);
+                default -> transitions.applyDefiniteToHeld(p, outcome);
             };
             // Callbacks that came before this answer are applied now, in this transaction; whoever
             // moves the payment says how it left it.

@@ -47,8 +47,25 @@ public class PaymentTransitions {
             log.debug("payment {} no longer {}; {} not applied", seen.id(), seen.status(), to);
             return null;
         }
+        return moved(seen, now, failure);
+    }
+
+    /**
+     * {@link #moveTo} for a payment read under its row lock in the caller's transaction (its status
+     * cannot move meanwhile): the change is sent with the transaction's last writes, one round
+     * trip fewer ({@link PaymentRepository#transitionAtCommit}).
+     */
+    @Transactional
+    public Payment moveHeldTo(Payment held, PaymentStatus to, String receipt, FailureReason failure) {
+        if (!held.status().canMoveTo(to)) {
+            return null;
+        }
+        return moved(held, payments.transitionAtCommit(held, to, receipt, failure, clock.instant()), failure);
+    }
+
+    private Payment moved(Payment seen, Payment now, FailureReason failure) {
         events.publishEvent(new PaymentStatusChanged(now, PaymentView.of(now)));
-        log.info("payment {} {} -> {}{}", seen.id(), seen.status(), to, failure == null ? "" : " (" + failure.code() + ")");
+        log.info("payment {} {} -> {}{}", seen.id(), seen.status(), now.status(), failure == null ? "" : " (" + failure.code() + ")");
         return now;
     }
 
@@ -67,6 +84,18 @@ public class PaymentTransitions {
         return switch (outcome) {
             case Outcome.Succeeded s -> moveTo(seen, PaymentStatus.SUCCEEDED, s.receipt(), null);
             case Outcome.Declined d -> moveTo(seen, PaymentStatus.FAILED, null, d.reason());
+            case Outcome.Pending p -> null;
+            case Outcome.Unknown u -> null;
+            case Outcome.NotSent n -> null;
+        };
+    }
+
+    /** {@link #applyDefiniteTo} for a payment read under its row lock (see {@link #moveHeldTo}). */
+    @Transactional
+    public Payment applyDefiniteToHeld(Payment held, Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Succeeded s -> moveHeldTo(held, PaymentStatus.SUCCEEDED, s.receipt(), null);
+            case Outcome.Declined d -> moveHeldTo(held, PaymentStatus.FAILED, null, d.reason());
             case Outcome.Pending p -> null;
             case Outcome.Unknown u -> null;
             case Outcome.NotSent n -> null;

@@ -7,6 +7,7 @@ import dev.malipo.gateway.support.PostgresTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The state machine on a real database: racing writers, one winner, one event; terminal is final. */
 class PaymentTransitionsTest extends PostgresTestBase {
@@ -30,6 +32,8 @@ class PaymentTransitionsTest extends PostgresTestBase {
     MerchantService merchants;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    TransactionTemplate tx;
 
     private String newPayment(String status) {
         String merchant = merchants.create("Transitions " + System.nanoTime()).merchantId();
@@ -135,5 +139,41 @@ class PaymentTransitionsTest extends PostgresTestBase {
         // Someone saw it pending before; their move must not apply to the now-unknown payment.
         assertThat(transitions.move(stale, PaymentStatus.EXPIRED, null, null)).isFalse();
         assertThat(payments.find(id).orElseThrow().status()).isEqualTo(PaymentStatus.UNKNOWN);
+    }
+
+    @Test
+    void aHeldPaymentsChangeIsWhatTheDatabaseHoldsOnceCommitted() {
+        String failed = newPayment("pending");
+        FailureReason why = new FailureReason("insufficient_funds", "The customer's balance is too low", "Top up and try again",
+                true, "1", "The balance is insufficient for the transaction");
+        Payment failedAfter = tx.execute(s -> transitions.moveHeldTo(payments.lock(failed), PaymentStatus.FAILED, null, why));
+        assertThat(failedAfter).usingRecursiveComparison().isEqualTo(payments.find(failed).orElseThrow());
+        assertThat(failedAfter.failure()).isEqualTo(why);
+        assertThat(failedAfter.completedAt()).isEqualTo(failedAfter.updatedAt());
+
+        String unknown = newPayment("pending");
+        Payment unknownAfter = tx.execute(s -> transitions.moveHeldTo(payments.lock(unknown), PaymentStatus.UNKNOWN, null, null));
+        Payment succeeded = tx.execute(s -> transitions.moveHeldTo(payments.lock(unknown), PaymentStatus.SUCCEEDED, "RCPT9", null));
+        assertThat(unknownAfter.completedAt()).as("not final").isNull();
+        assertThat(succeeded).usingRecursiveComparison().isEqualTo(payments.find(unknown).orElseThrow());
+        assertThat(succeeded.receipt()).isEqualTo("RCPT9");
+        assertThat(events(unknown)).containsExactly("payment.unknown", "payment.succeeded");
+    }
+
+    @Test
+    void aHeldChangeWhoseRowMovedAfterAllFailsTheCommitAndLeavesNoEvent() {
+        String id = newPayment("pending");
+        Payment notReallyHeld = payments.find(id).orElseThrow(); // read without the lock: a bug in the caller
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> {
+            transitions.moveHeldTo(notReallyHeld, PaymentStatus.SUCCEEDED, "RCPT1", null);
+            jdbc.sql("update payments set status = 'failed' where id = ?").param(id).update(); // what a racing writer did
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("no longer pending");
+        assertThat(payments.find(id).orElseThrow().status()).as("rolled back with it").isEqualTo(PaymentStatus.PENDING);
+        assertThat(events(id)).isEmpty();
+    }
+
+    private List<String> events(String paymentId) {
+        return jdbc.sql("select type from payment_events where payment_id = ? order by created_at").param(paymentId)
+                .query(String.class).list();
     }
 }
