@@ -81,21 +81,26 @@ public class PaymentTransitions {
     /** {@link #applyDefinite}, returning the payment as it left it, or null when nothing moved. */
     @Transactional
     public Payment applyDefiniteTo(Payment seen, Outcome outcome) {
-        return switch (outcome) {
-            case Outcome.Succeeded s -> moveTo(seen, PaymentStatus.SUCCEEDED, s.receipt(), null);
-            case Outcome.Declined d -> moveTo(seen, PaymentStatus.FAILED, null, d.reason());
-            case Outcome.Pending p -> null;
-            case Outcome.Unknown u -> null;
-            case Outcome.NotSent n -> null;
-        };
+        return definite(seen, outcome, this::moveTo);
     }
 
     /** {@link #applyDefiniteTo} for a payment read under its row lock (see {@link #moveHeldTo}). */
     @Transactional
     public Payment applyDefiniteToHeld(Payment held, Outcome outcome) {
+        return definite(held, outcome, this::moveHeldTo);
+    }
+
+    /** {@link #moveTo} or {@link #moveHeldTo}. */
+    @FunctionalInterface
+    private interface Move {
+        Payment to(Payment seen, PaymentStatus to, String receipt, FailureReason failure);
+    }
+
+    /** Which outcomes settle a payment, and how: the one mapping both kinds of move share. */
+    private static Payment definite(Payment seen, Outcome outcome, Move move) {
         return switch (outcome) {
-            case Outcome.Succeeded s -> moveHeldTo(held, PaymentStatus.SUCCEEDED, s.receipt(), null);
-            case Outcome.Declined d -> moveHeldTo(held, PaymentStatus.FAILED, null, d.reason());
+            case Outcome.Succeeded s -> move.to(seen, PaymentStatus.SUCCEEDED, s.receipt(), null);
+            case Outcome.Declined d -> move.to(seen, PaymentStatus.FAILED, null, d.reason());
             case Outcome.Pending p -> null;
             case Outcome.Unknown u -> null;
             case Outcome.NotSent n -> null;
