@@ -210,12 +210,8 @@ public class PaymentRepository {
      */
     Payment transitionAtCommit(Payment held, PaymentStatus to, String receipt, FailureReason failure, Instant at) {
         Instant now = at.truncatedTo(ChronoUnit.MICROS); // what both databases keep of it
-        tail.atCommit(new Sql(TRANSITION, transitionArgs(held.id(), held.status(), to, receipt, failure, now)), rows -> {
-            if (rows != 1) {
-                throw new IllegalStateException("payment " + held.id() + " was no longer " + held.status().apiName()
-                        + " though this transaction held its row");
-            }
-        });
+        tail.atCommitChangingOneRow(new Sql(TRANSITION, transitionArgs(held.id(), held.status(), to, receipt, failure, now)),
+                "payment " + held.id() + " was no longer " + held.status().apiName() + " though this transaction held its row");
         return new Payment(held.id(), held.merchantId(), held.kind(), held.mode(), to, held.amount(), held.phone(), held.network(),
                 held.reference(), held.description(), held.metadata(), held.webhookUrl(), held.provider(),
                 held.providerAccountId(), held.providerReference(), receipt != null ? receipt : held.receipt(), failure,

@@ -1,5 +1,7 @@
 package dev.malipo.gateway.support;
 
+import org.springframework.core.Ordered;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,20 +12,28 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.function.IntConsumer;
-import java.util.stream.Collectors;
 
 /**
  * Writes sent together just before their transaction commits: on PostgreSQL one round trip for
- * all of them (one multi-statement execution), where each would have cost its own. The last few
- * writes of a transaction are often made by different modules — a callback's own row, the
- * payment's event and its deliveries, the idempotency key's stored answer — and none of them
- * needs the others' results, so waiting for each in turn only adds round trips.
+ * all of them and the COMMIT itself (one multi-statement execution), where each would have cost
+ * its own. The last few writes of a transaction are often made by different modules — a
+ * callback's own row, the payment's event and its deliveries, the idempotency key's stored
+ * answer — and none of them needs the others' results, so waiting for each in turn only adds
+ * round trips.
  *
  * <p>They run inside the transaction, in the order queued, before it commits: either one
  * failing fails the commit, exactly as if each had been sent at once. What a write changes is
  * not visible until then, so queue only writes that nothing later in the transaction reads — or
  * have that reader {@link #flush} first. Outside a transaction a write is sent at once.
+ *
+ * <p>On PostgreSQL the COMMIT travels with them (the driver's own commit then finds the
+ * transaction ended and sends nothing), so the queue is the transaction's last work: it runs
+ * after every other synchronization's {@code beforeCommit}, none of which may touch the
+ * database, and the row counts it hands out arrive after the commit — a write whose row count
+ * decides whether the transaction may commit at all says so ({@link #atCommitChangingOneRow}),
+ * and the database checks it before the COMMIT.
  */
 @Component
 public class CommitTail {
@@ -37,8 +47,12 @@ public class CommitTail {
         this.dialect = dialect;
     }
 
-    private record Write(Sql sql, IntConsumer rows) {
+    /** @param unlessOneRow null, or why the transaction must fail if the write changes other than one row */
+    private record Write(Sql sql, IntConsumer rows, String unlessOneRow) {
     }
+
+    /** Raised by the database's malipo_expect_one_row (Flyway V7, PostgreSQL). */
+    private static final String NOT_ONE_ROW = "MLP01";
 
     /** Sends {@code write} just before the transaction commits. */
     public void atCommit(Sql write) {
@@ -48,11 +62,28 @@ public class CommitTail {
 
     /**
      * Sends {@code write} just before the transaction commits, then hands the rows it changed to
-     * {@code rows} (still inside the transaction: to decide what to do after the commit).
+     * {@code rows}: to decide what to do once committed, never to refuse the commit (on PostgreSQL
+     * the COMMIT has run by then; see {@link #atCommitChangingOneRow} for that).
      */
     public void atCommit(Sql write, IntConsumer rows) {
+        queue(new Write(write, rows, null));
+    }
+
+    /**
+     * Sends {@code write} — an UPDATE, INSERT or DELETE without RETURNING — just before the
+     * transaction commits, which it lets commit only if it changed exactly one row; otherwise the
+     * transaction fails with an {@link IllegalStateException} saying {@code otherwise}, and none of
+     * it is committed.
+     */
+    public void atCommitChangingOneRow(Sql write, String otherwise) {
+        queue(new Write(write, rows -> {
+            if (rows != 1) throw new IllegalStateException(otherwise);
+        }, otherwise));
+    }
+
+    private void queue(Write write) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            rows.accept(write.update(client));
+            write.rows().accept(write.sql().update(client));
             return;
         }
         Queue queue = (Queue) TransactionSynchronizationManager.getResource(this);
@@ -61,22 +92,33 @@ public class CommitTail {
             TransactionSynchronizationManager.bindResource(this, queue);
             TransactionSynchronizationManager.registerSynchronization(queue);
         }
-        queue.writes.add(new Write(write, rows));
+        queue.add(write);
     }
 
     /** Sends what is queued in this transaction now: for a read that may need to see it. */
     public void flush() {
         if (TransactionSynchronizationManager.getResource(this) instanceof Queue queue) {
-            queue.send();
+            queue.send(false);
         }
     }
 
     private final class Queue implements TransactionSynchronization {
         private final List<Write> writes = new ArrayList<>();
+        private boolean committed;
+
+        void add(Write write) {
+            if (committed) throw new IllegalStateException("a write queued after its transaction's writes were committed");
+            writes.add(write);
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE; // and registered when the first write is queued: after the rest
+        }
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            send();
+            send(dialect.postgres());
         }
 
         @Override
@@ -84,36 +126,60 @@ public class CommitTail {
             TransactionSynchronizationManager.unbindResourceIfPossible(CommitTail.this);
         }
 
-        void send() {
-            if (writes.isEmpty()) return;
+        /** @param commit also commit the transaction, in the same round trip (PostgreSQL only) */
+        void send(boolean commit) {
+            if (writes.isEmpty()) return; // and add() refuses writes once committed
             List<Write> sending = List.copyOf(writes);
             writes.clear();
-            if (sending.size() == 1 || !dialect.postgres()) {
+            if (!dialect.postgres()) {
                 for (Write w : sending) w.rows().accept(w.sql().update(client));
                 return;
             }
-            int[] counts = sendTogether(sending);
+            committed = commit;
+            int[] counts = sendTogether(sending, commit);
             for (int i = 0; i < sending.size(); i++) sending.get(i).rows().accept(counts[i]);
         }
     }
 
     /**
      * PostgreSQL's driver splits a statement text at its semicolons and sends the parts with one
-     * sync: one round trip, each part still its own statement with its own result.
+     * sync: one round trip, each part still its own statement with its own result. Should one
+     * fail, the server skips the rest (the COMMIT among them) and the transaction rolls back.
      */
-    private int[] sendTogether(List<Write> writes) {
-        String text = writes.stream().map(w -> w.sql().text()).collect(Collectors.joining(";\n"));
-        Object[] args = writes.stream().flatMap(w -> w.sql().args().stream()).toArray();
-        return jdbc.execute(text, (PreparedStatement ps) -> {
-            new ArgumentPreparedStatementSetter(args).setValues(ps);
-            int[] counts = new int[writes.size()];
-            boolean resultSet = ps.execute();
-            for (int i = 0; i < counts.length; i++) {
-                if (resultSet) throw new IllegalStateException("a write queued at commit returned rows: " + writes.get(i).sql().text());
-                counts[i] = ps.getUpdateCount();
-                resultSet = ps.getMoreResults();
+    private int[] sendTogether(List<Write> writes, boolean commit) {
+        StringJoiner text = new StringJoiner(";\n");
+        List<Object> args = new ArrayList<>();
+        for (Write w : writes) {
+            args.addAll(w.sql().args());
+            if (w.unlessOneRow() == null) {
+                text.add(w.sql().text());
+            } else {
+                // The count is checked by the database, before the COMMIT behind it can run.
+                text.add("with w as (" + w.sql().text() + " returning 1) select malipo_expect_one_row(count(*), ?) from w");
+                args.add(w.unlessOneRow());
             }
-            return counts;
-        });
+        }
+        if (commit) text.add("commit");
+        try {
+            return jdbc.execute(text.toString(), (PreparedStatement ps) -> {
+                new ArgumentPreparedStatementSetter(args.toArray()).setValues(ps);
+                int[] counts = new int[writes.size()];
+                boolean resultSet = ps.execute();
+                for (int i = 0; i < counts.length; i++) {
+                    Write w = writes.get(i);
+                    if (resultSet != (w.unlessOneRow() != null)) {
+                        throw new IllegalStateException("a write queued at commit returned rows: " + w.sql().text());
+                    }
+                    counts[i] = resultSet ? 1 : ps.getUpdateCount();
+                    resultSet = ps.getMoreResults();
+                }
+                return counts;
+            });
+        } catch (UncategorizedSQLException e) {
+            if (e.getSQLException() != null && NOT_ONE_ROW.equals(e.getSQLException().getSQLState())) {
+                throw new IllegalStateException(e.getSQLException().getMessage(), e);
+            }
+            throw e;
+        }
     }
 }

@@ -45,6 +45,15 @@ class CommitTailTest {
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         tail = new CommitTail(jdbc, template, new SqlDialect(dataSource));
         jdbc.sql("create table commit_tail_probe (id varchar(40) primary key, v int not null)").update();
+        if (url.startsWith("jdbc:postgresql:")) template.execute(migration("db/vendor/postgresql/V7__expect_one_row.sql"));
+    }
+
+    private static String migration(String path) {
+        try (var in = CommitTailTest.class.getClassLoader().getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterEach
@@ -70,7 +79,7 @@ class CommitTailTest {
         }));
         assertThat(oneWrite).as("the statement with its BEGIN, then the COMMIT").isEqualTo(2);
         assertThat(threeWrites).as("the count tells writes apart").isEqualTo(oneWrite + 2);
-        assertThat(threeQueued).as("three queued writes cost what one write does").isEqualTo(oneWrite);
+        assertThat(threeQueued).as("three queued writes and the COMMIT: one round trip").isEqualTo(oneWrite - 1);
         assertThat(rows).as("each write's own row count, in order").containsExactly(1, 2, 0);
         assertThat(value("a")).isEqualTo(2);
         assertThat(value("old")).isEqualTo(2);
@@ -103,6 +112,66 @@ class CommitTailTest {
             tail.atCommit(Sql.of(INSERT, "taken", 2)); // duplicate key
         })).isInstanceOf(DuplicateKeyException.class);
         assertThat(ids()).containsExactly("taken");
+    }
+
+    @Test
+    void onPostgresAWriteThatMustChangeOneRowCommitsWithItInOneRoundTrip() {
+        open(TestDatabase.postgres());
+        jdbc.sql(INSERT).params("a", 1).update();
+        int flushes = flushesOf(() -> tx.executeWithoutResult(s -> {
+            tail.atCommitChangingOneRow(Sql.of("update commit_tail_probe set v = 2 where id = ?", "a"), "a was gone");
+            tail.atCommit(Sql.of(INSERT, "b", 1));
+        }));
+        assertThat(flushes).isEqualTo(1);
+        assertThat(value("a")).isEqualTo(2);
+        assertThat(ids()).containsExactly("a", "b");
+    }
+
+    @Test
+    void onPostgresAWriteThatMustChangeOneRowAndChangesNoneFailsTheTransactionBeforeItCommits() {
+        open(TestDatabase.postgres());
+        writeThatMissesRollsBackEverything();
+    }
+
+    @Test
+    void onH2AWriteThatMustChangeOneRowAndChangesNoneFailsTheTransactionBeforeItCommits() {
+        open(TestDatabase.h2());
+        writeThatMissesRollsBackEverything();
+    }
+
+    private void writeThatMissesRollsBackEverything() {
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> {
+            jdbc.sql(INSERT).params("made-at-once", 1).update();
+            tail.atCommit(Sql.of(INSERT, "queued-before", 1));
+            tail.atCommitChangingOneRow(Sql.of("update commit_tail_probe set v = 2 where id = ?", "nobody"), "nobody was there");
+            tail.atCommit(Sql.of(INSERT, "queued-after", 1));
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("nobody was there");
+        assertThat(ids()).isEmpty();
+        tx.executeWithoutResult(s -> tail.atCommit(Sql.of(INSERT, "next", 1)));
+        assertThat(ids()).as("the connection goes on working").containsExactly("next");
+    }
+
+    @Test
+    void onPostgresAWriteQueuedOnceTheWritesWereCommittedIsRefusedNotLost() {
+        open(TestDatabase.postgres());
+        List<RuntimeException> refused = new ArrayList<>();
+        tx.executeWithoutResult(s -> {
+            tail.atCommit(Sql.of(INSERT, "a", 1));
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            tail.flush(); // nothing queued: nothing to do
+                            try {
+                                tail.atCommit(Sql.of(INSERT, "too-late", 1));
+                            } catch (IllegalStateException e) {
+                                refused.add(e);
+                            }
+                        }
+                    });
+        });
+        assertThat(refused).hasSize(1);
+        assertThat(ids()).containsExactly("a");
     }
 
     @Test
