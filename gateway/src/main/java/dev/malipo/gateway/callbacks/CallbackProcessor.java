@@ -104,7 +104,7 @@ class CallbackProcessor {
                 Payment payment = payments.lockByCallbackToken(in.token()).orElse(null);
                 if (payment == null) return false;
                 if (!payment.initiationAnswered()) {
-                    callbacks.insertParked(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(),
+                    callbacks.insertParkedAtCommit(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(),
                             payments.callbacksParkedMark(payment.id()));
                     log.info("callback {} parked: {} initiation answer not stored yet", id, payment.id());
                     return true;

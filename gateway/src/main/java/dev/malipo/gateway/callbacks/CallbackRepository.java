@@ -2,7 +2,6 @@ package dev.malipo.gateway.callbacks;
 
 import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.Sql;
-import dev.malipo.gateway.support.SqlDialect;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -26,12 +25,10 @@ class CallbackRepository {
             where id = ? and status in ('received', 'parked')""";
 
     private final JdbcClient jdbc;
-    private final SqlDialect dialect;
     private final CommitTail tail;
 
-    CallbackRepository(JdbcClient jdbc, SqlDialect dialect, CommitTail tail) {
+    CallbackRepository(JdbcClient jdbc, CommitTail tail) {
         this.jdbc = jdbc;
-        this.dialect = dialect;
         this.tail = tail;
     }
 
@@ -48,12 +45,14 @@ class CallbackRepository {
         tail.atCommit(insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, status, dedupeKey, note, processedAt));
     }
 
-    /** Stores a callback as parked, with {@code alongside} (the payment's note of it) in the same round trip. */
-    void insertParked(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body,
-                      String channel, Sql alongside) {
-        tail.flush();
-        dialect.writeTogether(jdbc, alongside,
-                insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, "parked", null, null, null));
+    /**
+     * Stores a callback as parked, with {@code alongside} (the payment's note of it): both as the
+     * transaction's last writes, with its COMMIT (see {@link CommitTail}).
+     */
+    void insertParkedAtCommit(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body,
+                              String channel, Sql alongside) {
+        tail.atCommit(alongside);
+        tail.atCommit(insertion(id, paymentId, receivedAt, sourceIp, headers, body, channel, "parked", null, null, null));
     }
 
     private static Sql insertion(String id, String paymentId, Instant receivedAt, String sourceIp, String headers, String body,
