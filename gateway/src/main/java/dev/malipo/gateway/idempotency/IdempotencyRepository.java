@@ -39,6 +39,11 @@ class IdempotencyRepository {
                 merchantId, key, requestHash, resourceId, Timestamp.from(now), Timestamp.from(now)), creation);
     }
 
+    /** Whether {@link #claimWith} is one statement here (PostgreSQL), so it needs no transaction around it. */
+    boolean claimsInOneStatement() {
+        return dialect.postgres();
+    }
+
     Optional<Row> find(String merchantId, String key) {
         return jdbc.sql("""
                         select request_hash, state, resource_id, response_status, response_body, locked_at

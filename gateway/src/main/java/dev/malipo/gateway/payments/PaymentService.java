@@ -94,8 +94,7 @@ public class PaymentService {
         // The key's claim and the row, with its first check's due time, commit together before the
         // provider hears of the payment: a crash after this point leaves a record that reconciliation
         // settles (its sweep hands a payment still unsettled at that time to a check job).
-        tx.executeWithoutResult(status ->
-                idempotency.claimWith(id, payments.insertion(payment, now.plus(properties.reconciliation().firstCheckAfter()))));
+        idempotency.claimAndCreate(id, payments.insertion(payment, now.plus(properties.reconciliation().firstCheckAfter())));
         log.info("{} {} created: {} to {} via {}", payment.objectName(), id, command.amount(), command.phone().masked(),
                 account.provider());
 
