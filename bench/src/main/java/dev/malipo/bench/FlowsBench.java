@@ -49,6 +49,8 @@ public final class FlowsBench {
     private volatile Recorder e2e = new Recorder(3);
     /** Slowest end-to-end latency (ms) of the flows meant to start in each second of the step (--series). */
     private volatile AtomicLongArray slowestBySecond = new AtomicLongArray(0);
+    /** Slowest overhead (µs) of the requests meant to start in each second of the step (--series, overhead mode). */
+    private volatile AtomicLongArray slowestOverheadBySecond = new AtomicLongArray(0);
     private volatile long stepStart;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong stepNumber = new AtomicLong();
@@ -154,6 +156,13 @@ public final class FlowsBench {
         System.out.printf("%-12s %-26s%n", "initiation", pct(s.initiation));
         System.out.printf("%-12s %-26s%n", "provider", pct(s.provider));
         System.out.printf("%-12s %-26s%n", "overhead", pct(s.overhead));
+        if (opts.containsKey("series")) {
+            // A steady tail, or stalls every so often (a sweep, a checkpoint, the host)?
+            StringBuilder line = new StringBuilder("slowest overhead per second, ms:");
+            AtomicLongArray slowest = slowestOverheadBySecond;
+            for (int i = 0; i < slowest.length() - 1; i++) line.append(' ').append(slowest.get(i) / 1000);
+            System.out.println(line);
+        }
         // Per request, so not the difference of the two p99s above.
         System.out.printf("%noverhead p99: %s ms%n", s.overhead.getTotalCount() == 0 ? "n/a"
                 : String.format("%.1f", s.overhead.getValueAtPercentile(99) / 1e6));
@@ -175,6 +184,8 @@ public final class FlowsBench {
         long start = System.nanoTime() + 50_000_000L;
         stepStart = start;
         slowestBySecond = new AtomicLongArray(seconds + 1);
+        AtomicLongArray slowestOverhead = new AtomicLongArray(seconds + 1);
+        slowestOverheadBySecond = slowestOverhead;
         // Unique per step: the reference doubles as the Idempotency-Key, and a repeated key is a replay.
         String prefix = Long.toString(stepNumber.incrementAndGet(), 36) + "s";
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -199,7 +210,10 @@ public final class FlowsBench {
                             untimed.incrementAndGet();
                         } else {
                             provider.recordValue(providerNanos);
-                            overhead.recordValue(Math.max(0, took - providerNanos));
+                            long over = Math.max(0, took - providerNanos);
+                            overhead.recordValue(over);
+                            int second = (int) Math.min(seconds, Math.max(0, (intended - start) / 1_000_000_000L));
+                            slowestOverhead.accumulateAndGet(second, over / 1000, Math::max);
                         }
                     } catch (Exception e) {
                         errors.incrementAndGet();
