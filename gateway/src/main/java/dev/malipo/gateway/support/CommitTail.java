@@ -113,7 +113,9 @@ public class CommitTail {
 
         @Override
         public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE; // and registered when the first write is queued: after the rest
+            // Last, but ties keep registration order: a hook registered after the first queued write
+            // would still run after the COMMIT — which is why no beforeCommit hook may touch the database.
+            return Ordered.LOWEST_PRECEDENCE;
         }
 
         @Override
