@@ -102,8 +102,8 @@ public class Idempotency {
         /**
          * {@link #claimWith}, committed before it returns, for a resource whose creation is that one
          * INSERT: call it outside any transaction. On PostgreSQL the claim and the creation are one
-         * statement, which then commits on its own — one round trip instead of three (BEGIN and the
-         * statement, the COMMIT).
+         * statement, which then commits on its own — one round trip instead of two (BEGIN with the
+         * statement, then the COMMIT).
          */
         public void claimAndCreate(String resourceId, Sql creation) {
             if (TransactionSynchronizationManager.isActualTransactionActive()) {

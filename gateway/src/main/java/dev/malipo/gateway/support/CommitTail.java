@@ -169,8 +169,9 @@ public class CommitTail {
                 boolean resultSet = ps.execute();
                 for (int i = 0; i < counts.length; i++) {
                     Write w = writes.get(i);
-                    if (resultSet != (w.unlessOneRow() != null)) {
-                        throw new IllegalStateException("a write queued at commit returned rows: " + w.sql().text());
+                    if (resultSet != (w.unlessOneRow() != null)) { // only the checked ones answer with a row
+                        throw new IllegalStateException("a write queued at commit " + (resultSet ? "returned rows" : "returned no check")
+                                + ": " + w.sql().text());
                     }
                     counts[i] = resultSet ? 1 : ps.getUpdateCount();
                     resultSet = ps.getMoreResults();
