@@ -177,6 +177,56 @@ class FastPathTest extends PostgresTestBase {
     }
 
     @Test
+    void aCallbackWhoseLastWriteFailsAtCommitIsRolledBackWholeAndDecidedOnceByTheJob() throws Exception {
+        // The decided callback's row is the transaction's last write and travels with the COMMIT
+        // (CommitTail). Make exactly that INSERT fail, as a full disk or a constraint would: the
+        // status change and its event must go with it, the raw callback must still be stored and
+        // acknowledged, and the job must decide it once.
+        String token = token();
+        String paymentId = payment(accountId(), token, "ws_CO_tail" + System.nanoTime());
+        String reference = jdbc.sql("select provider_reference from payments where id = ?").param(paymentId)
+                .query(String.class).single();
+        // A sequence, not a table, counts the failures: nextval survives the rollback it causes.
+        jdbc.sql("create sequence fail_decided_callback_seq").update();
+        jdbc.sql("""
+                create function fail_decided_callback() returns trigger language plpgsql as $$
+                begin
+                  if new.payment_id = '%s' and new.status <> 'received' then
+                    perform nextval('fail_decided_callback_seq');
+                    raise exception 'injected: the decided callback cannot be stored';
+                  end if;
+                  return new;
+                end $$""".formatted(paymentId)).update();
+        jdbc.sql("create trigger fail_decided_callback before insert on provider_callbacks for each row "
+                + "execute function fail_decided_callback()").update();
+        int status;
+        try {
+            status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/callbacks/" + token))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(callback(reference))).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } finally {
+            jdbc.sql("drop trigger fail_decided_callback on provider_callbacks").update();
+            jdbc.sql("drop function fail_decided_callback()").update();
+        }
+        long failures = jdbc.sql("select last_value from fail_decided_callback_seq").query(Long.class).single();
+        jdbc.sql("drop sequence fail_decided_callback_seq").update();
+
+        assertThat(failures).as("the decided callback's INSERT ran, at commit, and failed").isEqualTo(1);
+        assertThat(status).as("acknowledged once stored raw").isEqualTo(200);
+        receiver.await(paymentId, r -> r.type().equals("payment.succeeded"), WAIT);
+        Await.until("callback processed by the job", WAIT, () -> "processed".equals(jdbc.sql(
+                "select status from provider_callbacks where payment_id = ?").param(paymentId).query(String.class).single()));
+        assertThat(jdbc.sql("select status from payments where id = ?").param(paymentId).query(String.class).single())
+                .isEqualTo("succeeded");
+        assertThat(jdbc.sql("select count(*) from payment_events where payment_id = ?").param(paymentId).query(Long.class).single())
+                .as("one status change, one event").isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from provider_callbacks where payment_id = ?").param(paymentId)
+                .query(Long.class).single()).as("one stored callback").isEqualTo(1);
+        assertThat(receiver.forPayment(paymentId)).as("one webhook").hasSize(1);
+    }
+
+    @Test
     void aDeliveryWhoseFirstAttemptNeverRanIsDeliveredByItsJob() {
         // As if the gateway stopped right after committing the event: a delivery due for its safety
         // net, no attempt. The sweep hands it to its job, which delivers it.
