@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.util.Currency;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * An amount of money in one currency. Never a double: the amount is a {@link BigDecimal} whose
@@ -15,6 +16,8 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
 
     /** Currencies Malipo's providers move today. Extending the list is a conscious decision. */
     public static final Set<String> SUPPORTED_CURRENCIES = Set.of("KES", "RWF", "UGX", "TZS");
+    // Compiled once: String.matches compiles its pattern on every call, and every payment row read passes here.
+    private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
 
     public Money {
         Objects.requireNonNull(amount, "amount");
@@ -50,7 +53,7 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
             throw new MoneyException("invalid_currency", "Currency is required");
         }
         String upper = code.trim().toUpperCase(java.util.Locale.ROOT);
-        if (!upper.matches("[A-Z]{3}")) {
+        if (!CURRENCY_CODE.matcher(upper).matches()) {
             throw new MoneyException("invalid_currency", "Currency must be an ISO 4217 code such as KES or RWF");
         }
         try {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A mobile subscriber number in E.164 form ("+254712345678") with its country and network.
@@ -24,6 +25,9 @@ public record Msisdn(String e164, Country country, MobileNetwork network) {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final PhoneNumberToCarrierMapper CARRIERS = PhoneNumberToCarrierMapper.getInstance();
+    // Compiled once (String.replaceAll and matches compile on every call): each payment parses a number.
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-().]");
+    private static final Pattern DIGITS = Pattern.compile("\\+?[0-9]{6,15}");
 
     public Msisdn {
         Objects.requireNonNull(e164, "e164");
@@ -41,8 +45,8 @@ public record Msisdn(String e164, Country country, MobileNetwork network) {
         if (raw == null || raw.isBlank()) {
             throw new InvalidMsisdnException("Phone number is required");
         }
-        String cleaned = raw.trim().replaceAll("[\\s\\-().]", "");
-        if (!cleaned.matches("\\+?[0-9]{6,15}")) {
+        String cleaned = SEPARATORS.matcher(raw.trim()).replaceAll("");
+        if (!DIGITS.matcher(cleaned).matches()) {
             throw new InvalidMsisdnException("Phone number '" + raw + "' may hold only digits, spaces and a leading +");
         }
         String international = toInternationalOrNull(cleaned);

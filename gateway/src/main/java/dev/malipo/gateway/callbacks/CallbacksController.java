@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Provider callbacks in. The path token (one per payment, 128 random bits) says which payment it is
@@ -32,6 +33,7 @@ class CallbacksController {
     /** Headers worth keeping for signature checks and forensics; credentials are never stored. */
     private static final Set<String> DROPPED_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
     private static final Map<String, Object> ACK = Map.of("ResultCode", 0, "ResultDesc", "Accepted");
+    private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}");
 
     private final CallbackProcessor processor;
     private final SourceAddressFilter sources;
@@ -62,11 +64,11 @@ class CallbacksController {
         if (request.getContentLengthLong() > config.maxBodyBytes()) {
             return tooLarge();
         }
-        byte[] body = readCapped(request.getInputStream(), config.maxBodyBytes());
+        byte[] body = readCapped(request.getInputStream(), request.getContentLengthLong(), config.maxBodyBytes());
         if (body == null) {
             return tooLarge();
         }
-        if (!token.matches("[0-9a-f]{32}")) {
+        if (!TOKEN.matcher(token).matches()) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("ResultCode", 1, "ResultDesc", "Unknown callback"));
         }
         if (!processor.receive(new CallbackProcessor.Incoming(token, channel, source, headers(request), body))) {
@@ -100,9 +102,14 @@ class CallbacksController {
         return out;
     }
 
-    /** Reads at most {@code cap} bytes; null when the body is larger (chunked bodies have no length up front). */
-    private static byte[] readCapped(InputStream in, int cap) throws IOException {
-        byte[] data = in.readNBytes(cap + 1);
+    /**
+     * Reads at most {@code cap} bytes; null when the body is larger (chunked bodies have no length up
+     * front). A declared length sizes the read: asked for cap + 1 bytes, readNBytes starts with a
+     * 16 KiB buffer (JDK 25) for a callback of a few hundred bytes, one per callback.
+     */
+    private static byte[] readCapped(InputStream in, long declaredLength, int cap) throws IOException {
+        int limit = declaredLength >= 0 && declaredLength <= cap ? (int) declaredLength + 1 : cap + 1;
+        byte[] data = in.readNBytes(limit);
         return data.length > cap ? null : data;
     }
 }

@@ -3,6 +3,7 @@ package dev.malipo.gateway.callbacks;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The optional source-address allowlist for provider callbacks (CIDR blocks or single addresses).
@@ -10,6 +11,8 @@ import java.util.List;
  * callback addresses.
  */
 final class SourceAddressFilter {
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+
     private record Block(byte[] network, int prefix) {
     }
 
@@ -23,7 +26,7 @@ final class SourceAddressFilter {
         if (blocks.isEmpty()) return true;
         byte[] ip;
         // Only literals: getByName on a literal never touches DNS.
-        if (address == null || !address.matches("[0-9a-fA-F:.]+")) {
+        if (address == null || !IP_LITERAL.matcher(address).matches()) {
             return false;
         }
         try {

@@ -14,6 +14,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -297,7 +302,7 @@ class DarajaFlowsTest extends PostgresTestBase {
     }
 
     @Test
-    void callbackEndpointRefusesStrangersAndOversizedBodiesAndStoresGarbageHarmlessly() {
+    void callbackEndpointRefusesStrangersAndOversizedBodiesAndStoresGarbageHarmlessly() throws Exception {
         ApiClient raw = api.withKey(null);
         assertThat(raw.post("/callbacks/0123456789abcdef0123456789abcdef", "{}", null).status()).isEqualTo(404);
         assertThat(raw.post("/callbacks/not-a-token", "{}", null).status()).isEqualTo(404);
@@ -307,11 +312,25 @@ class DarajaFlowsTest extends PostgresTestBase {
         String token = jdbc.sql("select callback_token from payments where id = ?").param(id).query(String.class).single();
         assertThat(token).matches("[0-9a-f]{32}");
         assertThat(raw.post("/callbacks/" + token, "x".repeat(1_048_577), null).status()).isEqualTo(413);
+        // A chunked body declares no length: the cap is found by reading it.
+        assertThat(chunked("/callbacks/" + token, 1_048_577)).isEqualTo(413);
+        assertThat(jdbc.sql("select count(*) from provider_callbacks where payment_id = ?").param(id).query(Long.class).single())
+                .as("nothing stored for refused bodies").isZero();
         assertThat(raw.post("/callbacks/" + token, "{\"hello\":\"world\"}", null).status()).isEqualTo(200);
         awaitTrue("garbage callback rejected", () -> "rejected".equals(
                 jdbc.sql("select status from provider_callbacks where payment_id = ?").param(id).query(String.class).single()));
         assertThat(jdbc.sql("select count(*) from payment_events where payment_id = ? and type = 'payment.failed'")
                 .param(id).query(Long.class).single()).isZero();
+    }
+
+    private int chunked(String path, int bytes) throws Exception {
+        byte[] body = new byte[bytes];
+        java.util.Arrays.fill(body, (byte) 'x');
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Safaricom Daraja for one account: STK Push collections, B2C payouts, STK query, and callback
@@ -38,6 +39,7 @@ import java.util.Set;
  * }</pre>
  */
 public final class MpesaConnector implements PaymentConnector {
+    private static final Pattern NOT_ALPHANUMERIC = Pattern.compile("[^A-Za-z0-9]");
     static final String PROVIDER = "mpesa";
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
@@ -209,7 +211,7 @@ public final class MpesaConnector implements PaymentConnector {
     }
 
     private static String shortRef(String attemptId) {
-        String tail = attemptId.replaceAll("[^A-Za-z0-9]", "");
+        String tail = NOT_ALPHANUMERIC.matcher(attemptId).replaceAll("");
         return tail.substring(Math.max(0, tail.length() - 12));
     }
 }
