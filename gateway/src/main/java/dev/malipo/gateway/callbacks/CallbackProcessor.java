@@ -106,7 +106,9 @@ class CallbackProcessor {
                 if (!payment.initiationAnswered()) {
                     callbacks.insertParkedAtCommit(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(),
                             payments.callbacksParkedMark(payment.id()));
-                    log.info("callback {} parked: {} initiation answer not stored yet", id, payment.id());
+                    // Debug, not info: routine whenever a provider answers fast, and the payment's own
+                    // lines (created, its status change) already tell the story.
+                    log.debug("callback {} parked: {} initiation answer not stored yet", id, payment.id());
                     return true;
                 }
                 Verdict v = apply(payment, plan(payment, id, in.headers(), in.channel(), in.body()));
@@ -157,7 +159,7 @@ class CallbackProcessor {
             return verdict;
         });
         if (v == null) {
-            log.info("callback {} parked: {} initiation answer not stored yet", callbackId, cb.paymentId());
+            log.debug("callback {} parked: {} initiation answer not stored yet", callbackId, cb.paymentId());
             return;
         }
         if (v.confirm() != null) {
