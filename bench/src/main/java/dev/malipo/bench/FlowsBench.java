@@ -56,6 +56,7 @@ public final class FlowsBench {
     private final AtomicLong stepNumber = new AtomicLong();
     private double bestCommitRate;
     private String apiKey;
+    private GatewayAllocation allocation;
 
     private FlowsBench(Map<String, String> opts) {
         this.opts = opts;
@@ -83,6 +84,7 @@ public final class FlowsBench {
         List<Integer> rates = new ArrayList<>();
         for (String r : opts.getOrDefault("rates", "50,100,200,400,800,1600,3200").split(",")) rates.add(Integer.parseInt(r.trim()));
         long pid = Long.parseLong(opts.getOrDefault("gateway-pid", "0"));
+        allocation = GatewayAllocation.attach(pid);
 
         int warmup = Integer.parseInt(opts.getOrDefault("warmup-seconds", "10"));
         if ("overhead".equals(opts.get("mode"))) {
@@ -95,14 +97,16 @@ public final class FlowsBench {
             step(rates.getFirst(), warmup, pid);
             System.out.printf("(warm-up: %d s at %d/s, not counted)%n", warmup, rates.getFirst());
         }
-        System.out.printf("%n%-8s %-9s %-8s %-26s %-26s %-7s %-6s %-8s %-9s%n", "offered", "achieved", "sent",
-                "initiation p50/p99/max ms", "end-to-end p50/p99/max ms", "errors", "cpu", "heap MB", "commits/flow");
+        System.out.printf("%n%-8s %-9s %-8s %-26s %-26s %-7s %-6s %-8s %-13s %-9s%n", "offered", "achieved", "sent",
+                "initiation p50/p99/max ms", "end-to-end p50/p99/max ms", "errors", "cpu", "heap MB", "commits/flow",
+                "alloc KiB/flow");
         int sustained = 0;
         for (int rate : rates) {
             Step s = step(rate, stepSeconds, pid);
-            System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-8.0f %-9s%n", rate, s.achieved, s.sent,
+            System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-8.0f %-13s %-9s%n", rate, s.achieved, s.sent,
                     pct(s.initiation), pct(s.endToEnd), s.errors, s.cpuCores, s.heapMb,
-                    s.commitsPerFlow < 0 ? "n/a" : String.format("%.1f", s.commitsPerFlow));
+                    s.commitsPerFlow < 0 ? "n/a" : String.format("%.1f", s.commitsPerFlow),
+                    s.allocKibPerFlow < 0 ? "n/a" : String.format("%.0f", s.allocKibPerFlow));
             if (opts.containsKey("series")) {
                 // When the slow flows started: a steady tail, or stalls every so often?
                 StringBuilder line = new StringBuilder("  slowest end-to-end per second, ms:");
@@ -133,7 +137,7 @@ public final class FlowsBench {
      */
     private record Step(long sent, long errors, double achieved, Histogram initiation, Histogram endToEnd, double cpuCores,
                         double heapMb, double commitsPerFlow, Histogram provider, Histogram overhead, long untimed,
-                        long failed) {
+                        long failed, double allocKibPerFlow) {
     }
 
     /**
@@ -179,6 +183,7 @@ public final class FlowsBench {
         AtomicLong untimed = new AtomicLong();
         long cpuBefore = cpuTicks(pid);
         long commitsBefore = commits();
+        long allocatedBefore = allocated();
         long interval = 1_000_000_000L / rate;
         long total = (long) rate * seconds;
         long start = System.nanoTime() + 50_000_000L;
@@ -230,9 +235,12 @@ public final class FlowsBench {
         double cpu = pid > 0 ? (cpuTicks(pid) - cpuBefore) / 100.0 / wall : -1;
         long commitsAfter = commits();
         double perFlow = commitsBefore < 0 || done == 0 ? -1 : (double) (commitsAfter - commitsBefore) / done;
+        long allocatedAfter = allocated();
+        double kibPerFlow = allocatedBefore < 0 || allocatedAfter < 0 || done == 0 ? -1
+                : (allocatedAfter - allocatedBefore) / 1024.0 / done;
         return new Step(total, errors.get() + (total - errors.get() - done), done / elapsed, initiation.getIntervalHistogram(),
                 e2e.getIntervalHistogram(), cpu, heapMb(), perFlow, provider.getIntervalHistogram(),
-                overhead.getIntervalHistogram(), untimed.get(), errors.get());
+                overhead.getIntervalHistogram(), untimed.get(), errors.get(), kibPerFlow);
     }
 
     /**
@@ -390,6 +398,11 @@ public final class FlowsBench {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** Bytes the gateway has allocated so far; -1 without a --gateway-pid or when it cannot be read. */
+    private long allocated() {
+        return allocation == null ? -1 : allocation.bytes();
     }
 
     /** utime + stime of the gateway process, in clock ticks (100 per second on Linux). */
