@@ -15,13 +15,12 @@ import javax.management.remote.JMXServiceURL;
  * 150 flows/s that is a handful of collections, and its per-flow figure swung 190–240 KiB between
  * runs of the same code. Unavailable (-1) when the gateway cannot be attached to.
  */
-final class GatewayAllocation implements AutoCloseable {
-    private final JMXConnector connector;
+final class GatewayAllocation {
+    // Kept open for the whole run; the load generator ends with System.exit, which closes it.
     private final MBeanServerConnection server;
     private final ObjectName threading;
 
     private GatewayAllocation(JMXConnector connector) throws Exception {
-        this.connector = connector;
         this.server = connector.getMBeanServerConnection();
         this.threading = new ObjectName("java.lang:type=Threading");
     }
@@ -48,15 +47,6 @@ final class GatewayAllocation implements AutoCloseable {
             return ((Number) server.getAttribute(threading, "TotalThreadAllocatedBytes")).longValue();
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    @Override
-    public void close() {
-        try {
-            connector.close();
-        } catch (Exception ignored) {
-            // the gateway may already be gone at the end of a run
         }
     }
 }

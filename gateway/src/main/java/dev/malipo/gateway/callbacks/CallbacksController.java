@@ -61,10 +61,11 @@ class CallbacksController {
             log.warn("callback refused from {}: not in malipo.callbacks.allowed-cidrs", source);
             return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("ResultCode", 1, "ResultDesc", "Forbidden"));
         }
-        if (request.getContentLengthLong() > config.maxBodyBytes()) {
+        long declared = request.getContentLengthLong(); // -1 when chunked
+        if (declared > config.maxBodyBytes()) {
             return tooLarge();
         }
-        byte[] body = readCapped(request.getInputStream(), request.getContentLengthLong(), config.maxBodyBytes());
+        byte[] body = readCapped(request.getInputStream(), declared, config.maxBodyBytes());
         if (body == null) {
             return tooLarge();
         }
