@@ -57,6 +57,8 @@ public final class FlowsBench {
     private double bestCommitRate;
     private String apiKey;
     private GatewayAllocation allocation;
+    /** Set once the webhook endpoint (and so its secret) exists, before the first payment. */
+    private volatile WebhookLedger ledger;
 
     private FlowsBench(Map<String, String> opts) {
         this.opts = opts;
@@ -77,8 +79,7 @@ public final class FlowsBench {
         setUp("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks");
         if ("closed".equals(opts.get("mode"))) {
             closedModel();
-            receiver.stop(0);
-            System.exit(0);
+            finish(receiver);
         }
         int stepSeconds = Integer.parseInt(opts.getOrDefault("step-seconds", "60"));
         List<Integer> rates = new ArrayList<>();
@@ -89,8 +90,7 @@ public final class FlowsBench {
         int warmup = Integer.parseInt(opts.getOrDefault("warmup-seconds", "10"));
         if ("overhead".equals(opts.get("mode"))) {
             overheadMode(Integer.parseInt(opts.getOrDefault("rate", "200")), stepSeconds, warmup, pid);
-            receiver.stop(0);
-            System.exit(0);
+            finish(receiver);
         }
         if (warmup > 0) {
             // JIT, connection pools and the provider token: not what we want to measure.
@@ -126,8 +126,43 @@ public final class FlowsBench {
         if (bestCommitRate > 0) {
             System.out.printf("malipo commit rate at %d flows/s: %.0f commits/s%n", sustained, bestCommitRate);
         }
+        finish(receiver);
+    }
+
+    /** The audit, then exit: non-zero if a webhook was forged or a settled payment's webhook never came. */
+    private void finish(HttpServer receiver) throws Exception {
+        boolean clean = audit();
         receiver.stop(0);
-        System.exit(0);
+        System.exit(clean ? 0 : 3);
+    }
+
+    /**
+     * None lost, none forged: waits (up to --audit-seconds, 60) until every payment the gateway
+     * accepted has its webhook, then says what the merchant received — and, on PostgreSQL, checks it
+     * against what the database says settled and was delivered. A payment still open then (unknown
+     * after a provider time-out, say) is not lost; a succeeded one whose webhook never came is.
+     */
+    private boolean audit() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Integer.parseInt(opts.getOrDefault("audit-seconds", "60")));
+        long missing;
+        while ((missing = ledger.missing()) > 0 && System.nanoTime() < deadline) Thread.sleep(500);
+        System.out.printf("%naudit: %d payments accepted (201); payment.succeeded webhooks received for %d payments, "
+                        + "%d received again, %d badly signed; %d accepted payments still without one%n",
+                ledger.createdCount(), ledger.receivedCount(), ledger.repeats(), ledger.badlySigned(), missing);
+        boolean clean = ledger.badlySigned() == 0;
+        List<String> succeeded = psqlLines("select reference from payments where status = 'succeeded'");
+        if (succeeded != null) {
+            long lost = ledger.notReceived(succeeded);
+            System.out.printf("database: payments by status: %s; deliveries by status (attempts): %s; "
+                            + "succeeded payments whose webhook was not received: %d%n",
+                    joined(psqlLines("select status || ' ' || count(*) from payments group by status order by 1")),
+                    joined(psqlLines("select status || ' ' || count(*) || ' (' || sum(attempts) || ')' "
+                            + "from webhook_deliveries group by status order by 1")),
+                    lost);
+            clean &= lost == 0;
+        }
+        if (!clean) System.out.println("AUDIT FAILED: a webhook was lost or did not verify");
+        return clean;
     }
 
     /**
@@ -210,6 +245,7 @@ public final class FlowsBench {
                             errors.incrementAndGet();
                             return;
                         }
+                        ledger.created(ref);
                         long providerNanos = providerNanos(r.headers().firstValue("Server-Timing").orElse(null));
                         if (providerNanos < 0) {
                             untimed.incrementAndGet();
@@ -299,6 +335,7 @@ public final class FlowsBench {
                                 HttpResponse<String> r = send(ref, phone(i));
                                 initiation.recordValue(System.nanoTime() - t0);
                                 if (r.statusCode() != 201) errors.incrementAndGet();
+                                else ledger.created(ref);
                             } catch (Exception e) {
                                 errors.incrementAndGet();
                             }
@@ -357,7 +394,9 @@ public final class FlowsBench {
             ex.close();
             JsonNode event = JSON.readTree(body);
             if (!"payment.succeeded".equals(event.path("type").asString(""))) return;
-            Long intended = intendedStart.remove(event.path("data").path("object").path("reference").asString(""));
+            String ref = event.path("data").path("object").path("reference").asString("");
+            if (!ledger.received(ref, ex.getRequestHeaders().getFirst("Malipo-Signature"), body)) return;
+            Long intended = intendedStart.remove(ref);
             if (intended != null) {
                 e2e.recordValue(Math.max(0, now - intended));
                 AtomicLongArray slowest = slowestBySecond;
@@ -379,7 +418,9 @@ public final class FlowsBench {
                 {"provider":"mpesa","country":"KE","base_url":"%s","settings":{"consumer-key":"malipo-demo-key",
                  "consumer-secret":"malipo-demo-secret","short-code":"174379",
                  "passkey":"bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"}}""".formatted(emulator));
-        post("/v1/webhook_endpoints", "Bearer " + apiKey, "{\"url\":\"" + webhookUrl + "\",\"events\":[\"payment.succeeded\"]}");
+        JsonNode endpoint = post("/v1/webhook_endpoints", "Bearer " + apiKey,
+                "{\"url\":\"" + webhookUrl + "\",\"events\":[\"payment.succeeded\"]}");
+        ledger = new WebhookLedger(endpoint.path("secret").asString());
     }
 
     private JsonNode post(String path, String auth, String body) throws Exception {
@@ -419,16 +460,29 @@ public final class FlowsBench {
 
     /** Commits in the benchmark database so far, via psql; -1 when not available. */
     private long commits() {
-        String db = opts.get("db");
-        if (db == null) return -1;
+        List<String> out = psqlLines("select xact_commit from pg_stat_database where datname = current_database()");
         try {
-            Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-Atc",
-                    "select xact_commit from pg_stat_database where datname = current_database()").start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            p.waitFor();
-            return Long.parseLong(out);
-        } catch (Exception e) {
+            return out == null ? -1 : Long.parseLong(out.getFirst());
+        } catch (RuntimeException e) {
             return -1;
+        }
+    }
+
+    private static String joined(List<String> lines) {
+        return lines == null ? "n/a" : lines.isEmpty() ? "none" : String.join(", ", lines);
+    }
+
+    /** A query's rows, one line each, from the benchmark database via psql; null without --db or on failure. */
+    private List<String> psqlLines(String sql) {
+        String db = opts.get("db");
+        if (db == null) return null;
+        try {
+            Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-Atc", sql)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? out.lines().filter(l -> !l.isBlank()).toList() : null;
+        } catch (Exception e) {
+            return null;
         }
     }
 
