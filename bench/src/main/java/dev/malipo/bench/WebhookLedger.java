@@ -18,14 +18,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * rather than Malipo's code, so a change in what the gateway signs shows up here.
  */
 final class WebhookLedger {
-    private final byte[] secret;
+    /** Keyed once; each check works on a clone, since a Mac is not thread-safe and webhooks arrive at once. */
+    private final Mac keyed;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     private final Set<String> received = ConcurrentHashMap.newKeySet();
     private final AtomicLong repeats = new AtomicLong();
     private final AtomicLong badlySigned = new AtomicLong();
 
     WebhookLedger(String secret) {
-        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        try {
+            keyed = Mac.getInstance("HmacSHA256");
+            keyed.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     void created(String reference) {
@@ -88,18 +94,20 @@ final class WebhookLedger {
             if (kv[0].equals("t")) t = kv[1];
             else if (kv[0].equals("v1")) v1 = kv[1];
         }
-        if (t == null || v1 == null || !t.chars().allMatch(Character::isDigit) || t.isEmpty()) return false;
+        if (t == null || t.isEmpty() || !t.chars().allMatch(c -> c >= '0' && c <= '9') || v1 == null) return false;
+        byte[] given;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-            byte[] expected = mac.doFinal(body);
-            byte[] given = HexFormat.of().parseHex(v1);
-            return MessageDigest.isEqual(expected, given);
+            given = HexFormat.of().parseHex(v1);
         } catch (IllegalArgumentException e) { // not hex
             return false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
+        Mac mac;
+        try {
+            mac = (Mac) keyed.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's HmacSHA256 can be cloned", e);
+        }
+        mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(mac.doFinal(body), given);
     }
 }
