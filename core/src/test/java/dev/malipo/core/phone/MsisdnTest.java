@@ -1,5 +1,8 @@
 package dev.malipo.core.phone;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -81,5 +84,46 @@ class MsisdnTest {
     void toStringNeverShowsTheWholeNumber() {
         Msisdn m = Msisdn.parse("+254712345678");
         assertThat(m.toString()).doesNotContain("712345").endsWith("678").startsWith("+254");
+    }
+
+    /**
+     * Canonical numbers skip libphonenumber's parse: for every three-digit start of a national number
+     * in both countries (what its numbering-plan patterns look at), in both the international and the
+     * local form, the number read directly must be the one parse gives.
+     */
+    @Test
+    void canonicalNumbersAreReadAsLibphonenumberReadsThem() throws NumberParseException {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        int checked = 0;
+        for (Country c : Country.values()) {
+            for (int prefix = 100; prefix <= 999; prefix++) {
+                for (String rest : new String[] {"000000", "123456", "999999"}) {
+                    String national = prefix + rest;
+                    PhoneNumber international = Msisdn.readInternational("+" + c.callingCode() + national, national);
+                    PhoneNumber local = Msisdn.readLocal("0" + national, c, national);
+                    PhoneNumber expected = util.parse("+" + c.callingCode() + national, null);
+                    assertThat(international).as(national).isEqualTo(expected);
+                    assertThat(local).as(national).isEqualTo(util.parse("0" + national, c.name())).isEqualTo(expected);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(2 * 900 * 3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+2540712345678", "+25407123456", "+254712345", "+1254712345678"})
+    void nonCanonicalNumbersStillGoThroughLibphonenumber(String raw) throws NumberParseException {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        assertThat(Msisdn.readInternational(raw, raw)).isEqualTo(util.parse(raw, null));
+    }
+
+    @Test
+    void invalidAndNonMobileNumbersKeepTheirReasons() {
+        // 0300 000 000: no Kenyan range starts so — invalid, not "not mobile".
+        assertThatThrownBy(() -> Msisdn.parse("+254300000000"))
+                .isInstanceOf(InvalidMsisdnException.class).hasMessageContaining("is not a valid KE number");
+        assertThatThrownBy(() -> Msisdn.parse("+254202345678"))
+                .isInstanceOf(InvalidMsisdnException.class).hasMessageContaining("not a mobile number (it is fixed line)");
     }
 }
