@@ -232,7 +232,7 @@ public final class FlowsBench {
         // Sent asynchronously and answered on the HTTP client's own selector thread (its steps run
         // inline): a virtual thread per request blocked in send() cost the load generator, which
         // shares the box with what it measures, a start, a park and an unpark per flow.
-        List<CompletableFuture<Void>> answers = new ArrayList<>((int) Math.min(total, Integer.MAX_VALUE - 8));
+        List<CompletableFuture<Void>> answers = new ArrayList<>(Math.toIntExact(total));
         for (long i = 0; i < total; i++) {
             long intended = start + i * interval;
             long wait = intended - System.nanoTime();
@@ -404,8 +404,8 @@ public final class FlowsBench {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         // Handled on the server's dispatcher thread: a webhook is parsed, its signature checked and
         // recorded in microseconds, and a hand-off to another thread per webhook is CPU taken from
-        // the gateway this box measures. (Loopback bodies arrive with their headers, so the
-        // dispatcher's blocking read of one does not hold up the others.)
+        // the gateway this box measures. (A body still on its way holds the dispatcher, and so the
+        // other connections, until it is in: on loopback that is microseconds.)
         server.setExecutor(Runnable::run);
         server.createContext("/hooks", ex -> {
             long now = System.nanoTime();
