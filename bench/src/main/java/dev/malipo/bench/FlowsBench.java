@@ -173,7 +173,18 @@ public final class FlowsBench {
      */
     private record Step(long sent, long errors, double achieved, Histogram initiation, Histogram endToEnd, double cpuCores,
                         double heapMb, double commitsPerFlow, Histogram provider, Histogram overhead, long untimed,
-                        long failed, double allocKibPerFlow) {
+                        long failed, double allocKibPerFlow, OverheadParts parts) {
+    }
+
+    /**
+     * Where a request's overhead went, per request, from the gateway's {@code app} Server-Timing
+     * metric: late, the load generator sending after the intended start (its own thread waking
+     * late on this shared box); outside, the rest of the time Malipo did not have the request
+     * (loopback network, Tomcat's accept and dispatch before the first filter, writing and reading
+     * the answer); inside, Malipo's own time less the provider's. The three add up to the overhead
+     * (each clamped at zero).
+     */
+    private record OverheadParts(Histogram late, Histogram outside, Histogram inside) {
     }
 
     /**
@@ -196,6 +207,9 @@ public final class FlowsBench {
         System.out.printf("%-12s %-26s%n", "initiation", pct(s.initiation));
         System.out.printf("%-12s %-26s%n", "provider", pct(s.provider));
         System.out.printf("%-12s %-26s%n", "overhead", pct(s.overhead));
+        System.out.printf("%-12s %-26s%s%n", "  late", pct(s.parts.late), "  load generator sending after the intended start");
+        System.out.printf("%-12s %-26s%s%n", "  outside", pct(s.parts.outside), "  network, Tomcat before Malipo's first filter, the answer's way back");
+        System.out.printf("%-12s %-26s%s%n", "  inside", pct(s.parts.inside), "  Malipo's own (Server-Timing app minus provider)");
         if (opts.containsKey("series")) {
             // A steady tail, or stalls every so often (a sweep, a checkpoint, the host)?
             StringBuilder line = new StringBuilder("slowest overhead per second, ms:");
@@ -212,6 +226,9 @@ public final class FlowsBench {
         Recorder initiation = new Recorder(3);
         Recorder provider = new Recorder(3);
         Recorder overhead = new Recorder(3);
+        Recorder late = new Recorder(3);
+        Recorder outside = new Recorder(3);
+        Recorder inside = new Recorder(3);
         e2e = new Recorder(3);
         completed.set(0);
         intendedStart.clear();
@@ -240,6 +257,8 @@ public final class FlowsBench {
             String ref = prefix + Long.toString(i, 36);
             String phone = phone(i);
             intendedStart.put(ref, intended);
+            long lateBy = Math.max(0, System.nanoTime() - intended);
+            late.recordValue(lateBy);
             answers.add(sendAsync(ref, phone).handle((r, failure) -> {
                 try {
                     if (failure != null) {
@@ -253,12 +272,18 @@ public final class FlowsBench {
                         return null;
                     }
                     ledger.created(ref);
-                    long providerNanos = providerNanos(r.headers().firstValue("Server-Timing").orElse(null));
+                    String serverTiming = r.headers().firstValue("Server-Timing").orElse(null);
+                    long providerNanos = metricNanos(serverTiming, "provider");
                     if (providerNanos < 0) {
                         untimed.incrementAndGet();
                     } else {
                         provider.recordValue(providerNanos);
                         long over = Math.max(0, took - providerNanos);
+                        long appNanos = metricNanos(serverTiming, "app");
+                        if (appNanos >= 0) {
+                            outside.recordValue(Math.max(0, took - lateBy - appNanos));
+                            inside.recordValue(Math.max(0, appNanos - providerNanos));
+                        }
                         overhead.recordValue(over);
                         int second = (int) Math.min(seconds, Math.max(0, (intended - start) / 1_000_000_000L));
                         slowestOverhead.accumulateAndGet(second, over / 1000, Math::max);
@@ -284,19 +309,20 @@ public final class FlowsBench {
                 : (allocatedAfter - allocatedBefore) / 1024.0 / done;
         return new Step(total, errors.get() + (total - errors.get() - done), done / elapsed, initiation.getIntervalHistogram(),
                 e2e.getIntervalHistogram(), cpu, heapMb(), perFlow, provider.getIntervalHistogram(),
-                overhead.getIntervalHistogram(), untimed.get(), errors.get(), kibPerFlow);
+                overhead.getIntervalHistogram(), untimed.get(), errors.get(), kibPerFlow,
+                new OverheadParts(late.getIntervalHistogram(), outside.getIntervalHistogram(), inside.getIntervalHistogram()));
     }
 
     /**
-     * The {@code provider} metric's duration from a Server-Timing header value (W3C Server Timing:
+     * The named metric's duration from a Server-Timing header value (W3C Server Timing:
      * {@code name;dur=<ms>[;desc=…], …}), in nanoseconds; -1 when the header or that metric is absent
      * or its dur is not a number.
      */
-    static long providerNanos(String serverTiming) {
+    static long metricNanos(String serverTiming, String name) {
         if (serverTiming == null) return -1;
         for (String metric : serverTiming.split(",")) {
             String[] parts = metric.split(";");
-            if (!parts[0].trim().equalsIgnoreCase("provider")) continue;
+            if (!parts[0].trim().equalsIgnoreCase(name)) continue;
             for (int i = 1; i < parts.length; i++) {
                 String[] kv = parts[i].split("=", 2);
                 if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("dur")) {

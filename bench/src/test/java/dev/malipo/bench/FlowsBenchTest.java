@@ -26,19 +26,28 @@ class FlowsBenchTest {
     /** The overhead mode subtracts what the gateway says it spent on the provider; a wrong parse would skew it. */
     @Test
     void providerTimeIsReadFromServerTiming() {
-        assertThat(FlowsBench.providerNanos("provider;dur=12.345")).isEqualTo(12_345_000L);
-        assertThat(FlowsBench.providerNanos("provider;dur=0.000")).isZero();
-        assertThat(FlowsBench.providerNanos("db;dur=3, provider;desc=\"mpesa\";dur=\"1.5\"")).isEqualTo(1_500_000L);
-        assertThat(FlowsBench.providerNanos(" Provider ; dur = 7 ")).isEqualTo(7_000_000L);
+        assertThat(FlowsBench.metricNanos("provider;dur=12.345", "provider")).isEqualTo(12_345_000L);
+        assertThat(FlowsBench.metricNanos("provider;dur=0.000", "provider")).isZero();
+        assertThat(FlowsBench.metricNanos("db;dur=3, provider;desc=\"mpesa\";dur=\"1.5\"", "provider")).isEqualTo(1_500_000L);
+        assertThat(FlowsBench.metricNanos(" Provider ; dur = 7 ", "provider")).isEqualTo(7_000_000L);
+    }
+
+    /** The gateway's own header: each metric by its name, neither mistaken for the other. */
+    @Test
+    void providerAndAppTimesAreToldApart() {
+        String header = "provider;dur=1.250, app;dur=3.500";
+        assertThat(FlowsBench.metricNanos(header, "provider")).isEqualTo(1_250_000L);
+        assertThat(FlowsBench.metricNanos(header, "app")).isEqualTo(3_500_000L);
+        assertThat(FlowsBench.metricNanos("provider;dur=1.250", "app")).isEqualTo(-1);
     }
 
     @Test
     void missingOrBrokenServerTimingIsNotAZeroProviderTime() {
-        assertThat(FlowsBench.providerNanos(null)).isEqualTo(-1);
-        assertThat(FlowsBench.providerNanos("")).isEqualTo(-1);
-        assertThat(FlowsBench.providerNanos("db;dur=3")).isEqualTo(-1);
-        assertThat(FlowsBench.providerNanos("provider")).isEqualTo(-1);
-        assertThat(FlowsBench.providerNanos("provider;dur=fast")).isEqualTo(-1);
-        assertThat(FlowsBench.providerNanos("provider;dur=-1")).isEqualTo(-1);
+        assertThat(FlowsBench.metricNanos(null, "provider")).isEqualTo(-1);
+        assertThat(FlowsBench.metricNanos("", "provider")).isEqualTo(-1);
+        assertThat(FlowsBench.metricNanos("db;dur=3", "provider")).isEqualTo(-1);
+        assertThat(FlowsBench.metricNanos("provider", "provider")).isEqualTo(-1);
+        assertThat(FlowsBench.metricNanos("provider;dur=fast", "provider")).isEqualTo(-1);
+        assertThat(FlowsBench.metricNanos("provider;dur=-1", "provider")).isEqualTo(-1);
     }
 }

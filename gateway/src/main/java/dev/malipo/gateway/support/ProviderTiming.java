@@ -1,9 +1,10 @@
 package dev.malipo.gateway.support;
 
 /**
- * Wall time the current request has spent inside provider calls, for the {@code Server-Timing}
- * header: the API layer opens a scope per request ({@link #start()}), the metered connector adds
- * each call ({@link #add(long)}), the API layer reads the sum before writing the answer.
+ * Wall time the current request has spent inside provider calls, and in Malipo altogether, for the
+ * {@code Server-Timing} header: the API layer opens a scope per request ({@link #start()}), the
+ * metered connector adds each call ({@link #add(long)}), the API layer reads both before writing
+ * the answer.
  *
  * <p>Per thread, because a request runs on one (virtual) thread from filter to response and the
  * provider is called on that same thread. Calls on a thread with no open scope (jobs, callbacks)
@@ -12,7 +13,10 @@ package dev.malipo.gateway.support;
  * packages must stay free of cycles (ArchitectureTest).
  */
 public final class ProviderTiming {
-    /** [0] nanoseconds inside provider calls, [1] number of calls; absent outside a request scope. */
+    /**
+     * [0] nanoseconds inside provider calls, [1] number of calls, [2] {@link System#nanoTime()} at
+     * {@link #start()}; absent outside a request scope.
+     */
     private static final ThreadLocal<long[]> CURRENT = new ThreadLocal<>();
 
     private ProviderTiming() {
@@ -22,11 +26,12 @@ public final class ProviderTiming {
     public static void start() {
         long[] acc = CURRENT.get();
         if (acc == null) {
-            CURRENT.set(new long[2]);
-        } else {
-            acc[0] = 0;
-            acc[1] = 0;
+            acc = new long[3];
+            CURRENT.set(acc);
         }
+        acc[0] = 0;
+        acc[1] = 0;
+        acc[2] = System.nanoTime();
     }
 
     /** Closes this thread's scope; later calls on it record nothing. */
@@ -53,5 +58,11 @@ public final class ProviderTiming {
     public static long elapsedNanos() {
         long[] acc = CURRENT.get();
         return acc == null ? 0 : acc[0];
+    }
+
+    /** Nanoseconds since this thread's {@link #start()}, provider calls included; 0 when no scope. */
+    public static long sinceStartNanos() {
+        long[] acc = CURRENT.get();
+        return acc == null ? 0 : System.nanoTime() - acc[2];
     }
 }
