@@ -2,14 +2,19 @@ package dev.malipo.gateway.connectors;
 
 import dev.malipo.core.connector.TokenCache;
 import dev.malipo.gateway.support.SecretBox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -23,13 +28,30 @@ import java.util.function.Supplier;
  * read and no decryption. If another instance replaced the token (and the provider revoked ours),
  * the provider refuses it, the connector {@link #invalidate}s it, and the next call reads the
  * shared row again.
+ *
+ * <p>Within an instance one caller per key goes to the database (and the provider); the others
+ * wait for its result in memory. Waiting on the row lock instead held a pooled connection each:
+ * every initiation arriving during a fetch — at a start under load, or when the token ran out —
+ * took one, and a slow token answer drained the pool for callbacks and everything else. And a
+ * token within {@link #REFRESH_AHEAD} of the callers' margin is replaced in the background while
+ * they go on using it, so in steady state no request waits for a token at all.
  */
 @Component
 class JdbcTokenCache implements TokenCache {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final SecretBox secretBox;
+    /** How long before callers would need a new token the background refresh starts. */
+    static final Duration REFRESH_AHEAD = Duration.ofMinutes(5);
+    /** After a background refresh failed, the next waits until callers' margin has moved this far. */
+    static final Duration AHEAD_RETRY = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(JdbcTokenCache.class);
+
     private final Map<String, Token> local = new ConcurrentHashMap<>();
+    /** The one fetch per key this instance has running; other callers join it. */
+    private final Map<String, CompletableFuture<Token>> inflight = new ConcurrentHashMap<>();
+    /** Per key, the margin a background refresh last failed for (so it is not retried on every call). */
+    private final Map<String, Instant> aheadFailedFor = new ConcurrentHashMap<>();
 
     JdbcTokenCache(JdbcClient jdbc, TransactionTemplate tx, SecretBox secretBox) {
         this.jdbc = jdbc;
@@ -53,11 +75,81 @@ class JdbcTokenCache implements TokenCache {
     public Token getOrFetch(String key, Instant validUntilAtLeast, Supplier<Token> fetch) {
         Token known = local.get(key);
         if (known != null && known.expiresAt().isAfter(validUntilAtLeast)) {
+            Instant refreshFrom = validUntilAtLeast.plus(REFRESH_AHEAD);
+            if (!known.expiresAt().isAfter(refreshFrom)) refreshInBackground(key, refreshFrom, fetch);
             return known;
         }
-        Token token = sharedOrFetch(key, validUntilAtLeast, fetch);
+        CompletableFuture<Token> mine = new CompletableFuture<>();
+        CompletableFuture<Token> running = inflight.putIfAbsent(key, mine);
+        if (running != null) {
+            Token theirs = await(running);
+            if (theirs.expiresAt().isAfter(validUntilAtLeast)) return theirs;
+            // That fetch served a shorter margin than ours (a clock step between callers): our own.
+            return store(key, sharedOrFetch(key, validUntilAtLeast, fetch));
+        }
+        return lead(key, mine, () -> sharedOrFetch(key, validUntilAtLeast, fetch));
+    }
+
+    /** Runs this instance's one fetch for {@code key}, handing its result (or failure) to those who joined. */
+    private Token lead(String key, CompletableFuture<Token> mine, Supplier<Token> fetchShared) {
+        try {
+            Token token = store(key, fetchShared.get());
+            mine.complete(token);
+            return token;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inflight.remove(key, mine);
+        }
+    }
+
+    private Token store(String key, Token token) {
         local.put(key, token);
         return token;
+    }
+
+    /** The joined fetch's token, or the very exception it failed with (the connector knows its types). */
+    private static Token await(CompletableFuture<Token> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    /**
+     * Fetches a token valid beyond {@code refreshFrom} on a virtual thread, unless a fetch for the key
+     * is running already or one failed for a margin less than {@link #AHEAD_RETRY} ago: callers keep
+     * the token they have meanwhile, and take up the new one once it is stored.
+     */
+    private void refreshInBackground(String key, Instant refreshFrom, Supplier<Token> fetch) {
+        Instant failedFor = aheadFailedFor.get(key);
+        if (failedFor != null && refreshFrom.isBefore(failedFor.plus(AHEAD_RETRY))) return;
+        CompletableFuture<Token> mine = new CompletableFuture<>();
+        if (inflight.putIfAbsent(key, mine) != null) return;
+        Thread.ofVirtual().name("token-refresh").start(() -> {
+            try {
+                lead(key, mine, () -> {
+                    // Noted before the fetch stops being in flight: a caller coming in between must not start another.
+                    try {
+                        Token fresh = sharedOrFetch(key, refreshFrom, fetch);
+                        aheadFailedFor.remove(key);
+                        return fresh;
+                    } catch (RuntimeException | Error e) {
+                        aheadFailedFor.put(key, refreshFrom);
+                        throw e;
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                // The token in use stays valid for a while yet; callers fetch in line if it runs out.
+                // Not the key: it holds the provider's consumer key.
+                log.warn("refreshing a provider access token ahead of its expiry failed ({}); retrying in {} s",
+                        e.toString(), AHEAD_RETRY.toSeconds());
+            }
+        });
     }
 
     private Token sharedOrFetch(String key, Instant validUntilAtLeast, Supplier<Token> fetch) {

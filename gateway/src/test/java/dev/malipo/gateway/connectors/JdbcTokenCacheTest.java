@@ -1,6 +1,8 @@
 package dev.malipo.gateway.connectors;
 
 import dev.malipo.core.connector.TokenCache;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.malipo.gateway.support.PostgresTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -9,15 +11,23 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** One token per credential set across concurrent callers (as across instances), sealed at rest. */
+/**
+ * One token per credential set across concurrent callers (as across instances), sealed at rest;
+ * callers waiting for a fetch hold no database connection; a token near its end is replaced
+ * while callers go on using it.
+ */
 class JdbcTokenCacheTest extends PostgresTestBase {
     @Autowired
     JdbcTokenCache cache;
@@ -80,5 +90,148 @@ class JdbcTokenCacheTest extends PostgresTestBase {
         assertThat(cache.getOrFetch("acct-3:key", now, () -> new TokenCache.Token("x" + fetches.incrementAndGet(), now.plusSeconds(3599)))
                 .value()).isEqualTo("theirs");
         assertThat(fetches).hasValue(0);
+    }
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    @Test
+    void callersWaitingForAFetchHoldNoDatabaseConnection() throws Exception {
+        HikariPoolMXBean pool = dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+        Instant now = Instant.now();
+        AtomicInteger fetches = new AtomicInteger();
+        CountDownLatch fetching = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Supplier<TokenCache.Token> slowFetch = () -> {
+            fetches.incrementAndGet();
+            fetching.countDown();
+            await(release);
+            return new TokenCache.Token("slow", now.plusSeconds(3599));
+        };
+        int callers = 16;
+        List<Thread> threads = new ArrayList<>();
+        List<CompletableFuture<TokenCache.Token>> results = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            CompletableFuture<TokenCache.Token> result = new CompletableFuture<>();
+            results.add(result);
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    result.complete(cache.getOrFetch("acct-4:key", now.plusSeconds(60), slowFetch));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            }));
+        }
+        assertThat(fetching.await(10, TimeUnit.SECONDS)).isTrue();
+        // Until every other caller waits (parked here; on the row lock they would sit in a socket
+        // read, holding a connection each), or they have taken connections, or 5 s.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && pool.getActiveConnections() < callers
+                && threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() < callers - 1) {
+            Thread.onSpinWait();
+        }
+        // The fetching caller's connection, and room for a background job's.
+        assertThat(pool.getActiveConnections()).isLessThanOrEqualTo(2);
+        release.countDown();
+        for (CompletableFuture<TokenCache.Token> r : results) assertThat(r.get(10, TimeUnit.SECONDS).value()).isEqualTo("slow");
+        assertThat(fetches).hasValue(1);
+    }
+
+    @Test
+    void aFailedFetchFailsItsWaitersAlikeAndTheNextCallFetchesAgain() throws Exception {
+        Instant now = Instant.now();
+        AtomicInteger fetches = new AtomicInteger();
+        CountDownLatch fetching = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Supplier<TokenCache.Token> failing = () -> {
+            fetches.incrementAndGet();
+            fetching.countDown();
+            await(release);
+            throw new IllegalStateException("provider down");
+        };
+        CompletableFuture<TokenCache.Token> leader = CompletableFuture.supplyAsync(() -> cache.getOrFetch("acct-5:key", now, failing));
+        assertThat(fetching.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<TokenCache.Token> waiter = CompletableFuture.supplyAsync(() -> cache.getOrFetch("acct-5:key", now, failing));
+        release.countDown();
+        for (CompletableFuture<TokenCache.Token> f : List.of(leader, waiter)) {
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(IllegalStateException.class).hasMessage("provider down");
+        }
+        // The waiter may have joined the failed fetch or, coming late, made its own: never more.
+        assertThat(fetches.get()).isBetween(1, 2);
+        int before = fetches.get();
+        assertThat(cache.getOrFetch("acct-5:key", now, () -> {
+            fetches.incrementAndGet();
+            return new TokenCache.Token("back", now.plusSeconds(3599));
+        }).value()).isEqualTo("back");
+        assertThat(fetches).hasValue(before + 1);
+    }
+
+    @Test
+    void aTokenNearItsEndIsReplacedInTheBackgroundWhileCallersGoOnUsingIt() throws Exception {
+        Instant now = Instant.now();
+        cache.getOrFetch("acct-6:key", now, () -> new TokenCache.Token("old", now.plusSeconds(200)));
+        AtomicInteger fetches = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        Supplier<TokenCache.Token> slowFetch = () -> {
+            fetches.incrementAndGet();
+            await(release);
+            return new TokenCache.Token("new", now.plusSeconds(3599));
+        };
+        // 200 s left: valid beyond the callers' 60 s margin, but inside the refresh-ahead window.
+        for (int i = 0; i < 20; i++) {
+            assertThat(CompletableFuture.supplyAsync(() -> cache.getOrFetch("acct-6:key", now.plusSeconds(60), slowFetch))
+                    .get(5, TimeUnit.SECONDS).value()).isEqualTo("old");
+        }
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String seen;
+        do {
+            seen = cache.getOrFetch("acct-6:key", now.plusSeconds(60), slowFetch).value();
+        } while (seen.equals("old") && System.nanoTime() < deadline);
+        assertThat(seen).isEqualTo("new");
+        assertThat(fetches).hasValue(1);
+        // Shared with the other instances, sealed like any other.
+        assertThat(cache.get("acct-6:key")).hasValueSatisfying(t -> assertThat(t.value()).isEqualTo("new"));
+    }
+
+    @Test
+    void aFailedBackgroundRefreshIsNotRetriedOnEveryCall() throws Exception {
+        Instant now = Instant.now();
+        cache.getOrFetch("acct-7:key", now, () -> new TokenCache.Token("old", now.plusSeconds(200)));
+        AtomicInteger fetches = new AtomicInteger();
+        Supplier<TokenCache.Token> failing = () -> {
+            fetches.incrementAndGet();
+            throw new IllegalStateException("provider down");
+        };
+        assertThat(cache.getOrFetch("acct-7:key", now.plusSeconds(60), failing).value()).isEqualTo("old");
+        awaitValue(fetches, 1);
+        for (int i = 0; i < 50; i++) {
+            assertThat(cache.getOrFetch("acct-7:key", now.plusSeconds(60 + i / 10), failing).value()).isEqualTo("old");
+        }
+        assertThat(fetches).hasValue(1);
+        // Once the callers' margin has moved on by the retry interval, one more try (callers that come
+        // while the first is still rolling back find it in flight, and leave it at that).
+        Instant later = now.plusSeconds(60).plus(JdbcTokenCache.AHEAD_RETRY);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (fetches.get() < 2 && System.nanoTime() < deadline) {
+            assertThat(cache.getOrFetch("acct-7:key", later, failing).value()).isEqualTo("old");
+        }
+        assertThat(fetches).hasValue(2);
+    }
+
+    private static void awaitValue(AtomicInteger counter, int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (counter.get() < expected && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(counter).hasValue(expected);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(20, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
