@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,12 @@ class JdbcTokenCache implements TokenCache {
     private final Map<String, CompletableFuture<Token>> inflight = new ConcurrentHashMap<>();
     /** Per key, the margin a background refresh last failed for (so it is not retried on every call). */
     private final Map<String, Instant> aheadFailedFor = new ConcurrentHashMap<>();
+    /**
+     * Keys whose provider issues tokens too short-lived to refresh ahead: a background fetch brought
+     * one no later than the window's end, so each new token would start the next fetch at once.
+     * Those are fetched in line when they run out, as before.
+     */
+    private final Set<String> tooShortToRefreshAhead = ConcurrentHashMap.newKeySet();
 
     JdbcTokenCache(JdbcClient jdbc, TransactionTemplate tx, SecretBox secretBox) {
         this.jdbc = jdbc;
@@ -76,7 +83,9 @@ class JdbcTokenCache implements TokenCache {
         Token known = local.get(key);
         if (known != null && known.expiresAt().isAfter(validUntilAtLeast)) {
             Instant refreshFrom = validUntilAtLeast.plus(REFRESH_AHEAD);
-            if (!known.expiresAt().isAfter(refreshFrom)) refreshInBackground(key, refreshFrom, fetch);
+            if (!known.expiresAt().isAfter(refreshFrom) && !tooShortToRefreshAhead.contains(key)) {
+                refreshInBackground(key, refreshFrom, fetch);
+            }
             return known;
         }
         CompletableFuture<Token> mine = new CompletableFuture<>();
@@ -137,6 +146,7 @@ class JdbcTokenCache implements TokenCache {
                     try {
                         Token fresh = sharedOrFetch(key, refreshFrom, fetch);
                         aheadFailedFor.remove(key);
+                        if (!fresh.expiresAt().isAfter(refreshFrom)) tooShortToRefreshAhead.add(key);
                         return fresh;
                     } catch (RuntimeException | Error e) {
                         aheadFailedFor.put(key, refreshFrom);

@@ -220,6 +220,32 @@ class JdbcTokenCacheTest extends PostgresTestBase {
         assertThat(fetches).hasValue(2);
     }
 
+    @Test
+    void tokensTooShortLivedToRefreshAheadAreNotFetchedOverAndOver() {
+        Instant now = Instant.now();
+        AtomicInteger fetches = new AtomicInteger();
+        // A provider whose every token lives 200 s: less than the refresh-ahead window itself.
+        Supplier<TokenCache.Token> shortLived = () -> new TokenCache.Token("t" + fetches.incrementAndGet(), now.plusSeconds(200));
+        assertThat(cache.getOrFetch("acct-8:key", now, shortLived).value()).isEqualTo("t1");
+        assertThat(cache.getOrFetch("acct-8:key", now.plusSeconds(60), shortLived).value()).isEqualTo("t1");
+        // The one background try, which brings another 200 s token; once it is in use...
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!cache.getOrFetch("acct-8:key", now.plusSeconds(60), shortLived).value().equals("t2")
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        // ...callers inside the window start no further fetch (one would show within the 300 ms given).
+        for (int i = 0; i < 50; i++) {
+            assertThat(cache.getOrFetch("acct-8:key", now.plusSeconds(60 + i), shortLived).value()).isEqualTo("t2");
+        }
+        long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (fetches.get() == 2 && System.nanoTime() < settle) Thread.onSpinWait();
+        assertThat(fetches).hasValue(2);
+        // Running out, it is fetched in line as before.
+        assertThat(cache.getOrFetch("acct-8:key", now.plusSeconds(250), () -> new TokenCache.Token("later", now.plusSeconds(450)))
+                .value()).isEqualTo("later");
+    }
+
     private static void awaitValue(AtomicInteger counter, int expected) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (counter.get() < expected && System.nanoTime() < deadline) Thread.onSpinWait();
