@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,11 +127,8 @@ class JdbcTokenCacheTest extends PostgresTestBase {
         assertThat(fetching.await(10, TimeUnit.SECONDS)).isTrue();
         // Until every other caller waits (parked here; on the row lock they would sit in a socket
         // read, holding a connection each), or they have taken connections, or 5 s.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline && pool.getActiveConnections() < callers
-                && threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() < callers - 1) {
-            Thread.onSpinWait();
-        }
+        within(Duration.ofSeconds(5), () -> pool.getActiveConnections() >= callers
+                || threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() >= callers - 1);
         // The fetching caller's connection, and room for a background job's.
         assertThat(pool.getActiveConnections()).isLessThanOrEqualTo(2);
         release.countDown();
@@ -184,12 +183,8 @@ class JdbcTokenCacheTest extends PostgresTestBase {
                     .get(5, TimeUnit.SECONDS).value()).isEqualTo("old");
         }
         release.countDown();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String seen;
-        do {
-            seen = cache.getOrFetch("acct-6:key", now.plusSeconds(60), slowFetch).value();
-        } while (seen.equals("old") && System.nanoTime() < deadline);
-        assertThat(seen).isEqualTo("new");
+        within(Duration.ofSeconds(10), () -> !cache.getOrFetch("acct-6:key", now.plusSeconds(60), slowFetch).value().equals("old"));
+        assertThat(cache.getOrFetch("acct-6:key", now.plusSeconds(60), slowFetch).value()).isEqualTo("new");
         assertThat(fetches).hasValue(1);
         // Shared with the other instances, sealed like any other.
         assertThat(cache.get("acct-6:key")).hasValueSatisfying(t -> assertThat(t.value()).isEqualTo("new"));
@@ -213,10 +208,10 @@ class JdbcTokenCacheTest extends PostgresTestBase {
         // Once the callers' margin has moved on by the retry interval, one more try (callers that come
         // while the first is still rolling back find it in flight, and leave it at that).
         Instant later = now.plusSeconds(60).plus(JdbcTokenCache.AHEAD_RETRY);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (fetches.get() < 2 && System.nanoTime() < deadline) {
+        within(Duration.ofSeconds(10), () -> {
             assertThat(cache.getOrFetch("acct-7:key", later, failing).value()).isEqualTo("old");
-        }
+            return fetches.get() >= 2;
+        });
         assertThat(fetches).hasValue(2);
     }
 
@@ -229,17 +224,12 @@ class JdbcTokenCacheTest extends PostgresTestBase {
         assertThat(cache.getOrFetch("acct-8:key", now, shortLived).value()).isEqualTo("t1");
         assertThat(cache.getOrFetch("acct-8:key", now.plusSeconds(60), shortLived).value()).isEqualTo("t1");
         // The one background try, which brings another 200 s token; once it is in use...
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cache.getOrFetch("acct-8:key", now.plusSeconds(60), shortLived).value().equals("t2")
-                && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        within(Duration.ofSeconds(10), () -> cache.getOrFetch("acct-8:key", now.plusSeconds(60), shortLived).value().equals("t2"));
         // ...callers inside the window start no further fetch (one would show within the 300 ms given).
         for (int i = 0; i < 50; i++) {
             assertThat(cache.getOrFetch("acct-8:key", now.plusSeconds(60 + i), shortLived).value()).isEqualTo("t2");
         }
-        long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-        while (fetches.get() == 2 && System.nanoTime() < settle) Thread.onSpinWait();
+        within(Duration.ofMillis(300), () -> fetches.get() != 2);
         assertThat(fetches).hasValue(2);
         // Running out, it is fetched in line as before.
         assertThat(cache.getOrFetch("acct-8:key", now.plusSeconds(250), () -> new TokenCache.Token("later", now.plusSeconds(450)))
@@ -247,9 +237,21 @@ class JdbcTokenCacheTest extends PostgresTestBase {
     }
 
     private static void awaitValue(AtomicInteger counter, int expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (counter.get() < expected && System.nanoTime() < deadline) Thread.onSpinWait();
+        within(Duration.ofSeconds(10), () -> counter.get() >= expected);
         assertThat(counter).hasValue(expected);
+    }
+
+    /**
+     * Polls {@code condition} until it holds or {@code limit} has passed, and says which: a wait for
+     * something another thread does (the caller asserts what it needs), never a timer.
+     */
+    private static boolean within(Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) return false;
+            Thread.onSpinWait();
+        }
+        return true;
     }
 
     private static void await(CountDownLatch latch) {
