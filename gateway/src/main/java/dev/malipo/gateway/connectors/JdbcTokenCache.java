@@ -84,7 +84,7 @@ class JdbcTokenCache implements TokenCache {
         if (known != null && known.expiresAt().isAfter(validUntilAtLeast)) {
             Instant refreshFrom = validUntilAtLeast.plus(REFRESH_AHEAD);
             if (!known.expiresAt().isAfter(refreshFrom) && !tooShortToRefreshAhead.contains(key)) {
-                refreshInBackground(key, refreshFrom, fetch);
+                refreshInBackground(key, known, refreshFrom, fetch);
             }
             return known;
         }
@@ -129,16 +129,27 @@ class JdbcTokenCache implements TokenCache {
         }
     }
 
+    private boolean failedLately(String key, Instant refreshFrom) {
+        Instant failedFor = aheadFailedFor.get(key);
+        return failedFor != null && refreshFrom.isBefore(failedFor.plus(AHEAD_RETRY));
+    }
+
     /**
      * Fetches a token valid beyond {@code refreshFrom} on a virtual thread, unless a fetch for the key
      * is running already or one failed for a margin less than {@link #AHEAD_RETRY} ago: callers keep
      * the token they have meanwhile, and take up the new one once it is stored.
      */
-    private void refreshInBackground(String key, Instant refreshFrom, Supplier<Token> fetch) {
-        Instant failedFor = aheadFailedFor.get(key);
-        if (failedFor != null && refreshFrom.isBefore(failedFor.plus(AHEAD_RETRY))) return;
+    private void refreshInBackground(String key, Token current, Instant refreshFrom, Supplier<Token> fetch) {
+        if (failedLately(key, refreshFrom)) return;
         CompletableFuture<Token> mine = new CompletableFuture<>();
         if (inflight.putIfAbsent(key, mine) != null) return;
+        // Again, now that the claim is ours: a refresh may have failed (and let go of its claim)
+        // between the first look and the claim, and must not be retried at once for that.
+        if (failedLately(key, refreshFrom)) {
+            mine.complete(current); // whoever joined meanwhile takes it, or fetches their own if it is too old
+            inflight.remove(key, mine);
+            return;
+        }
         Thread.ofVirtual().name("token-refresh").start(() -> {
             try {
                 lead(key, mine, () -> {
