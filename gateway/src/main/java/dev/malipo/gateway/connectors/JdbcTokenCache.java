@@ -83,9 +83,7 @@ class JdbcTokenCache implements TokenCache {
         Token known = local.get(key);
         if (known != null && known.expiresAt().isAfter(validUntilAtLeast)) {
             Instant refreshFrom = validUntilAtLeast.plus(REFRESH_AHEAD);
-            if (!known.expiresAt().isAfter(refreshFrom) && !tooShortToRefreshAhead.contains(key)) {
-                refreshInBackground(key, known, refreshFrom, fetch);
-            }
+            if (!known.expiresAt().isAfter(refreshFrom)) refreshInBackground(key, known, refreshFrom, fetch);
             return known;
         }
         CompletableFuture<Token> mine = new CompletableFuture<>();
@@ -129,7 +127,9 @@ class JdbcTokenCache implements TokenCache {
         }
     }
 
-    private boolean failedLately(String key, Instant refreshFrom) {
+    /** Whether a refresh ahead is not to be tried now: the key's tokens are too short-lived, or one failed lately. */
+    private boolean heldBack(String key, Instant refreshFrom) {
+        if (tooShortToRefreshAhead.contains(key)) return true;
         Instant failedFor = aheadFailedFor.get(key);
         return failedFor != null && refreshFrom.isBefore(failedFor.plus(AHEAD_RETRY));
     }
@@ -140,12 +140,12 @@ class JdbcTokenCache implements TokenCache {
      * the token they have meanwhile, and take up the new one once it is stored.
      */
     private void refreshInBackground(String key, Token current, Instant refreshFrom, Supplier<Token> fetch) {
-        if (failedLately(key, refreshFrom)) return;
+        if (heldBack(key, refreshFrom)) return;
         CompletableFuture<Token> mine = new CompletableFuture<>();
         if (inflight.putIfAbsent(key, mine) != null) return;
-        // Again, now that the claim is ours: a refresh may have failed (and let go of its claim)
-        // between the first look and the claim, and must not be retried at once for that.
-        if (failedLately(key, refreshFrom)) {
+        // Again, now that the claim is ours: a refresh may have failed, or brought a token too
+        // short-lived, and let go of its claim between the first look and the claim.
+        if (heldBack(key, refreshFrom)) {
             mine.complete(current); // whoever joined meanwhile takes it, or fetches their own if it is too old
             inflight.remove(key, mine);
             return;
