@@ -1,0 +1,445 @@
+import org.flywaydb.core.Flyway;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What PostgreSQL and its JDBC client spend per payment flow for two shapes of the same writes
+ * (run by bench/pg-shapes): "today", the statements and transactions Malipo sends for one flow
+ * in the benchmark's instant mode, as captured with log_statement = all; and "batched", the same
+ * rows written for N flows at a time, one multi-row statement where today sends one per flow —
+ * what a gateway gathering concurrent requests into shared transactions would send. No gateway,
+ * no HTTP: only the database's work and the driver's, so the difference is what cross-flow
+ * batching could buy at most on those two, before its own costs (the wait to gather a batch, and
+ * falling back to one flow at a time when one row of a batch fails).
+ *
+ * <p>Per flow, today: (1) the idempotency key's claim and the payment's INSERT, one statement,
+ * autocommit; (2) the callback, parked: the payment locked by its callback token, then its
+ * parked flag, the callback's row and the COMMIT in one round trip; (3) the initiation's answer:
+ * the UPDATE storing it (RETURNING the row), the parked callbacks' SELECT, then the status change
+ * (checked to change one row), the event with its delivery, the callback's processed status, the
+ * idempotency key's stored answer and the COMMIT in one round trip; (4) the webhook attempt and
+ * the delivery's status, as the write-behind sends them: JDBC batches, 25 flows to a COMMIT.
+ */
+public final class StatementShapesBench {
+    static final int WRITE_BEHIND_FLOWS = 25;
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        String shape = args[1];
+        int batch = Integer.parseInt(args[2]);
+        int clients = Integer.parseInt(args[3]);
+        int warmupSeconds = Integer.parseInt(args[4]);
+        int measureSeconds = Integer.parseInt(args[5]);
+        Path repo = Path.of(args[6]);
+        if (!shape.equals("today") && !shape.equals("batched")) throw new IllegalArgumentException("shape: today or batched");
+        boolean today = shape.equals("today");
+        int perRound = today ? 1 : batch;
+
+        Flyway.configure().dataSource(url, "postgres", "")
+                .locations("filesystem:" + repo.resolve("gateway/src/main/resources/db/migration"),
+                        "filesystem:" + repo.resolve("gateway/src/main/resources/db/vendor/postgresql"))
+                .load().migrate();
+        Fixture fixture = Fixture.seed(url);
+
+        AtomicLong flows = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong failures = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofPlatform().name("client-" + c).start(() -> {
+                try (Connection conn = DriverManager.getConnection(url, "postgres", "")) {
+                    Client client = new Client(conn, fixture);
+                    if (!today) {
+                        // A prepared statement's generic plan guesses every unnest() at 10 rows and
+                        // joins it by sequential scans (and, with those turned off, by whole-index
+                        // scans: 5.0 ms of PostgreSQL per flow at 16 flows a statement, against 0.8
+                        // planned per batch). So each batch is planned for the arrays it has.
+                        exec(conn, "set plan_cache_mode = force_custom_plan");
+                    }
+                    while (!stop.get()) {
+                        if (today) client.today(); else client.batched(perRound);
+                        flows.addAndGet(perRound);
+                    }
+                    client.flushWriteBehind();
+                } catch (Throwable e) {
+                    failures.incrementAndGet();
+                    e.printStackTrace();
+                }
+            }));
+        }
+        Thread.sleep(warmupSeconds * 1000L);
+        Sample before = Sample.take(url);
+        long flowsBefore = flows.get();
+        Thread.sleep(measureSeconds * 1000L);
+        Sample after = Sample.take(url);
+        long measured = flows.get() - flowsBefore;
+        stop.set(true);
+        for (Thread t : threads) t.join();
+        if (failures.get() > 0) throw new IllegalStateException(failures.get() + " client(s) failed");
+
+        double seconds = (after.nanos - before.nanos) / 1e9;
+        double pgMs = (after.pgTicks - before.pgTicks) * 10.0; // USER_HZ = 100
+        double clientMs = (after.clientCpuNanos - before.clientCpuNanos) / 1e6;
+        System.out.printf("shape %s, %d flow(s) per statement, %d client(s), %d s measured after %d s%n",
+                shape, perRound, clients, measureSeconds, warmupSeconds);
+        System.out.printf("  flows/s %10.1f%n", measured / seconds);
+        System.out.printf("  postgresql   %6.3f ms CPU per flow (%.2f cores)%n", pgMs / measured, pgMs / 1000 / seconds);
+        System.out.printf("  jdbc client  %6.3f ms CPU per flow (%.2f cores)%n", clientMs / measured, clientMs / 1000 / seconds);
+        System.out.printf("  commits      %6.2f per flow%n", (double) (after.commits - before.commits) / measured);
+        System.out.printf("  wal          %6.0f bytes per flow%n", (double) (after.walBytes - before.walBytes) / measured);
+        System.out.printf("  host steal   %6.1f %%%n", 100.0 * (after.steal - before.steal) / Math.max(1, after.allTicks - before.allTicks));
+        Fixture.check(url, flows.get());
+    }
+
+    /** The merchant, its provider account and its webhook endpoint every flow uses. */
+    record Fixture(String merchantId, String accountId, String endpointId, String endpointUrl) {
+        static Fixture seed(String url) throws SQLException {
+            Fixture f = new Fixture("mer_shapes", "pa_shapes", "we_shapes", "http://127.0.0.1:9/webhooks");
+            Timestamp now = Timestamp.from(Instant.now());
+            try (Connection conn = DriverManager.getConnection(url, "postgres", "")) {
+                exec(conn, "insert into merchants (id, name, webhook_secret_enc, created_at) values (?, 'Shapes', 'x', ?)",
+                        f.merchantId, now);
+                exec(conn, "insert into provider_accounts (id, merchant_id, provider, country, mode, base_url, settings_enc, created_at)"
+                        + " values (?, ?, 'mpesa', 'KE', 'test', 'http://127.0.0.1:9', 'x', ?)", f.accountId, f.merchantId, now);
+                exec(conn, "insert into webhook_endpoints (id, merchant_id, url, events, secret_enc, enabled, created_at)"
+                        + " values (?, ?, ?, '*', 'x', true, ?)", f.endpointId, f.merchantId, f.endpointUrl, now);
+            }
+            return f;
+        }
+
+        /** Every flow written ended as Malipo's do: succeeded, its callback processed, its webhook delivered. */
+        static void check(String url, long flows) throws SQLException {
+            try (Connection conn = DriverManager.getConnection(url, "postgres", "");
+                 Statement s = conn.createStatement();
+                 ResultSet rs = s.executeQuery("""
+                         select (select count(*) from payments where status = 'succeeded' and initiation_answered_at is not null),
+                                (select count(*) from payments),
+                                (select count(*) from provider_callbacks where status = 'processed'),
+                                (select count(*) from webhook_deliveries where status = 'delivered'),
+                                (select count(*) from webhook_attempts),
+                                (select count(*) from idempotency_keys where state = 'completed')""")) {
+                rs.next();
+                long[] n = {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)};
+                for (long x : n) {
+                    if (x != flows) throw new IllegalStateException("expected " + flows + " of each row, found " + java.util.Arrays.toString(n));
+                }
+                System.out.printf("  check        %d flows: every payment succeeded, callback processed, webhook delivered, key completed%n", flows);
+            }
+        }
+    }
+
+    /** CPU and database counters at one instant. */
+    record Sample(long nanos, long pgTicks, long clientCpuNanos, long commits, long walBytes, long steal, long allTicks) {
+        static Sample take(String url) throws Exception {
+            long commits;
+            long wal;
+            try (Connection conn = DriverManager.getConnection(url, "postgres", "");
+                 Statement s = conn.createStatement();
+                 ResultSet rs = s.executeQuery("select (select xact_commit from pg_stat_database where datname = current_database()),"
+                         + " (select wal_bytes from pg_stat_wal)")) {
+                rs.next();
+                commits = rs.getLong(1);
+                wal = rs.getLong(2);
+            }
+            long pg = 0;
+            try (var dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+                for (Path dir : dirs) {
+                    String stat;
+                    try {
+                        stat = Files.readString(dir.resolve("stat"));
+                    } catch (Exception gone) {
+                        continue;
+                    }
+                    if (!stat.contains("(postgres)")) continue;
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    pg += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                }
+            }
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long all = 0;
+            for (int i = 1; i < cpu.length; i++) all += Long.parseLong(cpu[i]);
+            long client = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            return new Sample(System.nanoTime(), pg, client, commits, wal, Long.parseLong(cpu[8]), all);
+        }
+    }
+
+    /** One connection, writing flows as one of the two shapes does. */
+    static final class Client {
+        private static final String CALLBACK_HEADERS = "{\"content-length\":[\"394\"],\"host\":[\"127.0.0.1:18080\"],"
+                + "\"user-agent\":[\"Java-http-client/25.0.3\"],\"content-type\":[\"application/json\"]}";
+
+        private final Connection conn;
+        private final Fixture f;
+        private final List<String[]> delivered = new ArrayList<>(); // {delivery id, attempt id}
+
+        Client(Connection conn, Fixture f) {
+            this.conn = conn;
+            this.f = f;
+        }
+
+        /** One flow's made-up values, as long as Malipo's. */
+        private record Flow(String paymentId, String key, String hash, String token, String callbackId, String checkout,
+                            String receipt, String eventId, String deliveryId) {
+            static Flow next() {
+                return new Flow("pay_" + id(24), id(8), id(64), id(32), "cb_" + id(24), "ws_CO_" + id(19), id(10).toUpperCase(),
+                        "evt_" + id(24), "whd_" + id(24));
+            }
+
+            String callbackBody() {
+                return "{\"Body\":{\"stkCallback\":{\"MerchantRequestID\":\"20118-34070826-1\",\"CheckoutRequestID\":\"" + checkout
+                        + "\",\"ResultCode\":0,\"ResultDesc\":\"The service request is processed successfully.\",\"CallbackMetadata\":"
+                        + "{\"Item\":[{\"Name\":\"Amount\",\"Value\":10},{\"Name\":\"MpesaReceiptNumber\",\"Value\":\"" + receipt
+                        + "\"},{\"Name\":\"TransactionDate\",\"Value\":20261203155129},{\"Name\":\"PhoneNumber\",\"Value\":254708000054}]}}}}";
+            }
+
+            String view(String accountId, Instant now) {
+                return "{\"id\":\"" + paymentId + "\",\"object\":\"payment\",\"status\":\"succeeded\",\"amount\":\"10\",\"currency\":\"KES\","
+                        + "\"phone\":\"+254708000054\",\"network\":\"safaricom\",\"reference\":\"" + key + "\",\"description\":null,"
+                        + "\"metadata\":{},\"provider\":\"mpesa\",\"provider_account\":\"" + accountId + "\",\"provider_reference\":\""
+                        + checkout + "\",\"receipt\":\"" + receipt + "\",\"failure\":null,\"livemode\":false,\"created_at\":\"" + now
+                        + "\",\"updated_at\":\"" + now + "\",\"completed_at\":\"" + now + "\"}";
+            }
+
+            String event(String accountId, Instant now) {
+                return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"payment.succeeded\",\"created_at\":\"" + now
+                        + "\",\"livemode\":false,\"data\":{\"object\":" + view(accountId, now) + "}}";
+            }
+        }
+
+        private static String id(int n) {
+            String alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+            StringBuilder b = new StringBuilder(n);
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            for (int i = 0; i < n; i++) b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            return b.toString();
+        }
+
+        void today() throws SQLException {
+            Flow x = Flow.next();
+            Timestamp created = Timestamp.from(Instant.now());
+            conn.setAutoCommit(true);
+            exec(conn, """
+                            with first_write as (insert into idempotency_keys (merchant_id, idem_key, request_hash, state, resource_id, locked_at, created_at)
+                            values (?, ?, ?, 'in_progress', ?, ?, ?))
+                            insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference,
+                              description, metadata, webhook_url, provider, provider_account_id, callback_token, created_at, updated_at,
+                              first_check_at)
+                            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    f.merchantId, x.key, x.hash, x.paymentId, created, created,
+                    x.paymentId, f.merchantId, "collection", "test", "pending", new BigDecimal("10.00"), "KES", "+254708000054",
+                    "safaricom", x.key, null, "{}", null, "mpesa", f.accountId, x.token, created, created,
+                    Timestamp.from(created.toInstant().plusSeconds(90)));
+
+            conn.setAutoCommit(false);
+            readAll(conn, "select * from payments where callback_token = ? for update", x.token);
+            Timestamp received = Timestamp.from(Instant.now());
+            exec(conn, """
+                            update payments set callbacks_parked = true where id = ?;
+                            insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,
+                              dedupe_key, note, processed_at)
+                            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                            commit""",
+                    x.paymentId, x.callbackId, x.paymentId, received, "127.0.0.1", CALLBACK_HEADERS, x.callbackBody(), "result",
+                    "parked", null, null, null);
+            conn.commit();
+
+            Instant answered = Instant.now();
+            Timestamp at = Timestamp.from(answered);
+            readAll(conn, """
+                    update payments set initiation_answered_at = ?, updated_at = ?,
+                      provider_reference = coalesce(provider_reference, ?)
+                    where id = ? and initiation_answered_at is null returning *""", at, at, x.checkout, x.paymentId);
+            readAll(conn, """
+                    select id, payment_id, headers, body, channel, status from provider_callbacks
+                    where payment_id = ? and status = 'parked' order by received_at""", x.paymentId);
+            exec(conn, """
+                            with w as (update payments set status = ?, updated_at = ?, completed_at = ?,
+                              first_check_at = case when cast(? as boolean) then null else first_check_at end,
+                              receipt = coalesce(?, receipt),
+                              failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
+                              provider_code = ?, provider_message = ?
+                            where id = ? and status = ? returning 1) select malipo_expect_one_row(count(*), ?) from w;
+                            with event as (insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
+                            select ?, ?, ?, ?, ?, ? where not exists
+                              (select 1 from payment_events where payment_id = ? and type = ?) returning id)
+                            insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
+                            select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
+                              cast(? as timestamp with time zone), cast(? as timestamp with time zone)
+                            from event, (values (?, ?, ?)) as d (id, endpoint_id, url);
+                            update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
+                            where id = ? and status in ('received', 'parked');
+                            update idempotency_keys set state = 'completed', response_status = ?, response_body = ?
+                            where merchant_id = ? and idem_key = ?;
+                            commit""",
+                    "succeeded", at, at, true, x.receipt, null, null, null, null, null, null, x.paymentId, "pending",
+                    "payment " + x.paymentId + " was no longer pending though this transaction held its row",
+                    x.eventId, f.merchantId, x.paymentId, "payment.succeeded", x.event(f.accountId, answered), at, x.paymentId,
+                    "payment.succeeded", at, Timestamp.from(answered.plusSeconds(30)), x.deliveryId, f.endpointId, f.endpointUrl,
+                    "processed", "stk:" + x.checkout, "applied", at, x.callbackId,
+                    201, x.view(f.accountId, answered), f.merchantId, x.key);
+            conn.commit();
+            delivered(x);
+        }
+
+        void batched(int n) throws SQLException {
+            List<Flow> xs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) xs.add(Flow.next());
+            Instant createdAt = Instant.now();
+            Timestamp created = Timestamp.from(createdAt);
+            conn.setAutoCommit(true);
+            exec(conn, """
+                            with first_write as (insert into idempotency_keys (merchant_id, idem_key, request_hash, state, resource_id, locked_at, created_at)
+                              select m, k, h, 'in_progress', r, l, l from unnest(?, ?, ?, ?, ?) as t (m, k, h, r, l))
+                            insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference,
+                              description, metadata, webhook_url, provider, provider_account_id, callback_token, created_at, updated_at,
+                              first_check_at)
+                            select * from unnest(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    texts(xs, x -> f.merchantId), texts(xs, Flow::key), texts(xs, Flow::hash), texts(xs, Flow::paymentId),
+                    times(xs, created),
+                    texts(xs, Flow::paymentId), texts(xs, x -> f.merchantId), texts(xs, x -> "collection"), texts(xs, x -> "test"),
+                    texts(xs, x -> "pending"), conn.createArrayOf("numeric", xs.stream().map(x -> new BigDecimal("10.00")).toArray()),
+                    texts(xs, x -> "KES"), texts(xs, x -> "+254708000054"), texts(xs, x -> "safaricom"), texts(xs, Flow::key),
+                    texts(xs, x -> null), texts(xs, x -> "{}"), texts(xs, x -> null), texts(xs, x -> "mpesa"),
+                    texts(xs, x -> f.accountId), texts(xs, Flow::token), times(xs, created), times(xs, created),
+                    times(xs, Timestamp.from(createdAt.plusSeconds(90))));
+
+            conn.setAutoCommit(false);
+            readAll(conn, "select * from payments where callback_token = any(?) order by id for update", texts(xs, Flow::token));
+            Timestamp received = Timestamp.from(Instant.now());
+            exec(conn, """
+                            update payments set callbacks_parked = true where id = any(?);
+                            insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,
+                              dedupe_key, note, processed_at)
+                            select i, p, ?, '127.0.0.1', ?, b, 'result', 'parked', null, null, null from unnest(?, ?, ?) as t (i, p, b);
+                            commit""",
+                    texts(xs, Flow::paymentId), received, CALLBACK_HEADERS, texts(xs, Flow::callbackId), texts(xs, Flow::paymentId),
+                    texts(xs, Flow::callbackBody));
+            conn.commit();
+
+            Instant answered = Instant.now();
+            Timestamp at = Timestamp.from(answered);
+            readAll(conn, """
+                    update payments p set initiation_answered_at = ?, updated_at = ?,
+                      provider_reference = coalesce(p.provider_reference, v.ref)
+                    from unnest(?, ?) as v (id, ref)
+                    where p.id = v.id and p.initiation_answered_at is null returning p.*""",
+                    at, at, texts(xs, Flow::paymentId), texts(xs, Flow::checkout));
+            readAll(conn, """
+                    select id, payment_id, headers, body, channel, status from provider_callbacks
+                    where payment_id = any(?) and status = 'parked' order by payment_id, received_at""", texts(xs, Flow::paymentId));
+            exec(conn, """
+                            with w as (update payments p set status = 'succeeded', updated_at = ?, completed_at = ?, first_check_at = null,
+                              receipt = coalesce(v.receipt, p.receipt),
+                              failure_code = null, failure_message = null, failure_customer_message = null, failure_retryable = null,
+                              provider_code = null, provider_message = null
+                            from unnest(?, ?) as v (id, receipt)
+                            where p.id = v.id and p.status = 'pending' returning 1)
+                            select malipo_expect_one_row(cast(count(*) = ? as integer), ?) from w;
+                            with event as (insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
+                              select e.id, ?, e.payment_id, 'payment.succeeded', e.payload, ? from unnest(?, ?, ?) as e (id, payment_id, payload)
+                              where not exists (select 1 from payment_events pe where pe.payment_id = e.payment_id and pe.type = 'payment.succeeded')
+                              returning id, payment_id)
+                            insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
+                            select d.id, event.id, ?, ?, 'pending', 0, ?, ?
+                            from event join unnest(?, ?) as d (payment_id, id) on d.payment_id = event.payment_id;
+                            update provider_callbacks c set status = 'processed', dedupe_key = v.dedupe, note = 'applied', processed_at = ?
+                            from unnest(?, ?) as v (id, dedupe)
+                            where c.id = v.id and c.status in ('received', 'parked');
+                            update idempotency_keys k set state = 'completed', response_status = 201, response_body = v.body
+                            from unnest(?, ?, ?) as v (m, k, body)
+                            where k.merchant_id = v.m and k.idem_key = v.k;
+                            commit""",
+                    at, at, texts(xs, Flow::paymentId), texts(xs, Flow::receipt), n, "a payment of the batch was no longer pending",
+                    f.merchantId, at, texts(xs, Flow::eventId), texts(xs, Flow::paymentId), texts(xs, x -> x.event(f.accountId, answered)),
+                    f.endpointId, f.endpointUrl, at, Timestamp.from(answered.plusSeconds(30)),
+                    texts(xs, Flow::paymentId), texts(xs, Flow::deliveryId),
+                    at, texts(xs, Flow::callbackId), texts(xs, x -> "stk:" + x.checkout),
+                    texts(xs, x -> f.merchantId), texts(xs, Flow::key), texts(xs, x -> x.view(f.accountId, answered)));
+            conn.commit();
+            for (Flow x : xs) delivered(x);
+        }
+
+        /** The webhook was answered 200: its attempt and the delivery's status go to the write-behind. */
+        private void delivered(Flow x) throws SQLException {
+            delivered.add(new String[]{x.deliveryId, "wha_" + id(24)});
+            if (delivered.size() >= WRITE_BEHIND_FLOWS) flushWriteBehind();
+        }
+
+        void flushWriteBehind() throws SQLException {
+            if (delivered.isEmpty()) return;
+            conn.setAutoCommit(false);
+            Timestamp now = Timestamp.from(Instant.now());
+            try (PreparedStatement attempt = conn.prepareStatement("""
+                    insert into webhook_attempts (id, delivery_id, attempt_no, attempted_at, status_code, duration_ms, error, success)
+                    values (?, ?, ?, ?, ?, ?, ?, ?)""");
+                 PreparedStatement delivery = conn.prepareStatement("""
+                         update webhook_deliveries set status = ?, attempts = ?, last_status_code = ?, delivered_at = ?,
+                           safety_net_at = case when cast(? as boolean) then safety_net_at else null end
+                         where id = ?""")) {
+                for (String[] d : delivered) {
+                    set(attempt, d[1], d[0], 1, now, 200, 3L, null, true);
+                    attempt.addBatch();
+                    set(delivery, "delivered", 1, 200, now, false, d[0]);
+                    delivery.addBatch();
+                }
+                attempt.executeBatch();
+                delivery.executeBatch();
+            }
+            conn.commit();
+            delivered.clear();
+        }
+
+        private Array texts(List<Flow> xs, java.util.function.Function<Flow, String> value) throws SQLException {
+            return conn.createArrayOf("varchar", xs.stream().map(value).toArray());
+        }
+
+        private Array times(List<Flow> xs, Timestamp t) throws SQLException {
+            return conn.createArrayOf("timestamptz", xs.stream().map(x -> t).toArray());
+        }
+    }
+
+    static void exec(Connection conn, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            set(ps, args);
+            boolean rs = ps.execute();
+            while (rs || ps.getUpdateCount() != -1) {
+                if (rs) try (ResultSet r = ps.getResultSet()) {
+                    while (r.next()) r.getObject(1);
+                }
+                rs = ps.getMoreResults();
+            }
+        }
+    }
+
+    /** Reads every column of every row, as the gateway's row mappers do. */
+    static void readAll(Connection conn, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            set(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) for (int i = 1; i <= columns; i++) rs.getObject(i);
+            }
+        }
+    }
+
+    static void set(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+    }
+}
