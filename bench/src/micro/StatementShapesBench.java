@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (run by bench/pg-shapes): "today", the statements and transactions Malipo sends for one flow
  * in the benchmark's instant mode, as captured with log_statement = all; and "batched", the same
  * rows written for N flows at a time, one multi-row statement where today sends one per flow —
- * what a gateway gathering concurrent requests into shared transactions would send. No gateway,
+ * what a gateway gathering concurrent requests into shared transactions would send — as VALUES
+ * lists of N rows ("values"), or as arrays taken apart by unnest(), planned for each batch
+ * ("arrays") or with the prepared statements' generic plans ("arrays-generic"). No gateway,
  * no HTTP: only the database's work and the driver's, so the difference is what cross-flow
  * batching could buy at most on those two, before its own costs (the wait to gather a batch, and
  * falling back to one flow at a time when one row of a batch fails).
@@ -47,8 +49,12 @@ public final class StatementShapesBench {
         int warmupSeconds = Integer.parseInt(args[4]);
         int measureSeconds = Integer.parseInt(args[5]);
         Path repo = Path.of(args[6]);
-        if (!shape.equals("today") && !shape.equals("batched")) throw new IllegalArgumentException("shape: today or batched");
+        int history = args.length > 7 ? Integer.parseInt(args[7]) : 200_000;
+        if (!List.of("today", "arrays", "arrays-generic", "values").contains(shape)) {
+            throw new IllegalArgumentException("shape: today, arrays, arrays-generic or values");
+        }
         boolean today = shape.equals("today");
+        boolean arrays = shape.startsWith("arrays");
         int perRound = today ? 1 : batch;
 
         Flyway.configure().dataSource(url, "postgres", "")
@@ -56,6 +62,7 @@ public final class StatementShapesBench {
                         "filesystem:" + repo.resolve("gateway/src/main/resources/db/vendor/postgresql"))
                 .load().migrate();
         Fixture fixture = Fixture.seed(url);
+        fixture.history(url, history);
 
         AtomicLong flows = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
@@ -65,15 +72,15 @@ public final class StatementShapesBench {
             threads.add(Thread.ofPlatform().name("client-" + c).start(() -> {
                 try (Connection conn = DriverManager.getConnection(url, "postgres", "")) {
                     Client client = new Client(conn, fixture);
-                    if (!today) {
-                        // A prepared statement's generic plan guesses every unnest() at 10 rows and
-                        // joins it by sequential scans (and, with those turned off, by whole-index
-                        // scans: 5.0 ms of PostgreSQL per flow at 16 flows a statement, against 0.8
-                        // planned per batch). So each batch is planned for the arrays it has.
+                    if (shape.equals("arrays")) {
+                        // Planned for the arrays each batch has (a generic plan cannot know how many
+                        // elements an unnest() gives, and guesses 10): what planning every batch costs.
                         exec(conn, "set plan_cache_mode = force_custom_plan");
                     }
                     while (!stop.get()) {
-                        if (today) client.today(); else client.batched(perRound);
+                        if (today) client.today();
+                        else if (arrays) client.batched(perRound);
+                        else client.values(perRound);
                         flows.addAndGet(perRound);
                     }
                     client.flushWriteBehind();
@@ -96,15 +103,15 @@ public final class StatementShapesBench {
         double seconds = (after.nanos - before.nanos) / 1e9;
         double pgMs = (after.pgTicks - before.pgTicks) * 10.0; // USER_HZ = 100
         double clientMs = (after.clientCpuNanos - before.clientCpuNanos) / 1e6;
-        System.out.printf("shape %s, %d flow(s) per statement, %d client(s), %d s measured after %d s%n",
-                shape, perRound, clients, measureSeconds, warmupSeconds);
+        System.out.printf("shape %s, %d flow(s) per statement, %d client(s), %d s measured after %d s, %d flows of history%n",
+                shape, perRound, clients, measureSeconds, warmupSeconds, history);
         System.out.printf("  flows/s %10.1f%n", measured / seconds);
         System.out.printf("  postgresql   %6.3f ms CPU per flow (%.2f cores)%n", pgMs / measured, pgMs / 1000 / seconds);
         System.out.printf("  jdbc client  %6.3f ms CPU per flow (%.2f cores)%n", clientMs / measured, clientMs / 1000 / seconds);
         System.out.printf("  commits      %6.2f per flow%n", (double) (after.commits - before.commits) / measured);
         System.out.printf("  wal          %6.0f bytes per flow%n", (double) (after.walBytes - before.walBytes) / measured);
         System.out.printf("  host steal   %6.1f %%%n", 100.0 * (after.steal - before.steal) / Math.max(1, after.allTicks - before.allTicks));
-        Fixture.check(url, flows.get());
+        Fixture.check(url, flows.get(), history);
     }
 
     /** The merchant, its provider account and its webhook endpoint every flow uses. */
@@ -123,8 +130,39 @@ public final class StatementShapesBench {
             return f;
         }
 
+        /**
+         * Rows of settled flows already in every table, analysed, as a database in service has
+         * them: on empty tables a prepared statement's plan, made for the first rows, scans them
+         * whole and keeps doing so until autovacuum's first ANALYZE, a minute or more later.
+         */
+        void history(String url, int flows) throws SQLException {
+            try (Connection conn = DriverManager.getConnection(url, "postgres", "")) {
+                String g = " from generate_series(1, " + flows + ") g";
+                exec(conn, "insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference,"
+                        + " metadata, provider, provider_account_id, callback_token, created_at, updated_at, initiation_answered_at,"
+                        + " completed_at, provider_reference, receipt, callbacks_parked)"
+                        + " select 'pay_h' || g, ?, 'collection', 'test', 'succeeded', 10.00, 'KES', '+254708000054', 'safaricom', 'h' || g,"
+                        + " '{}', 'mpesa', ?, md5('t' || g), now(), now(), now(), now(), 'ws_CO_h' || g, 'R' || g, true" + g,
+                        merchantId, accountId);
+                exec(conn, "insert into idempotency_keys (merchant_id, idem_key, request_hash, state, resource_id, response_status,"
+                        + " response_body, locked_at, created_at) select ?, 'h' || g, md5('h' || g), 'completed', 'pay_h' || g, 201,"
+                        + " repeat('x', 700), now(), now()" + g, merchantId);
+                exec(conn, "insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,"
+                        + " dedupe_key, note, processed_at) select 'cb_h' || g, 'pay_h' || g, now(), '127.0.0.1', repeat('x', 150),"
+                        + " repeat('x', 400), 'result', 'processed', 'stk:h' || g, 'applied', now()" + g);
+                exec(conn, "insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)"
+                        + " select 'evt_h' || g, ?, 'pay_h' || g, 'payment.succeeded', repeat('x', 900), now()" + g, merchantId);
+                exec(conn, "insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, last_status_code,"
+                        + " created_at, delivered_at) select 'whd_h' || g, 'evt_h' || g, ?, ?, 'delivered', 1, 200, now(), now()" + g,
+                        endpointId, endpointUrl);
+                exec(conn, "insert into webhook_attempts (id, delivery_id, attempt_no, attempted_at, status_code, duration_ms, success)"
+                        + " select 'wha_h' || g, 'whd_h' || g, 1, now(), 200, 3, true" + g);
+                exec(conn, "vacuum analyze");
+            }
+        }
+
         /** Every flow written ended as Malipo's do: succeeded, its callback processed, its webhook delivered. */
-        static void check(String url, long flows) throws SQLException {
+        static void check(String url, long flows, long history) throws SQLException {
             try (Connection conn = DriverManager.getConnection(url, "postgres", "");
                  Statement s = conn.createStatement();
                  ResultSet rs = s.executeQuery("""
@@ -137,9 +175,9 @@ public final class StatementShapesBench {
                 rs.next();
                 long[] n = {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)};
                 for (long x : n) {
-                    if (x != flows) throw new IllegalStateException("expected " + flows + " of each row, found " + java.util.Arrays.toString(n));
+                    if (x != flows + history) throw new IllegalStateException("expected " + flows + " of each row, found " + java.util.Arrays.toString(n));
                 }
-                System.out.printf("  check        %d flows: every payment succeeded, callback processed, webhook delivered, key completed%n", flows);
+                System.out.printf("  check        %d flows (and %d before them): every payment succeeded, callback processed, webhook delivered, key completed%n", flows, history);
             }
         }
     }
@@ -374,6 +412,108 @@ public final class StatementShapesBench {
                     texts(xs, x -> f.merchantId), texts(xs, Flow::key), texts(xs, x -> x.view(f.accountId, answered)));
             conn.commit();
             for (Flow x : xs) delivered(x);
+        }
+
+        /**
+         * The same rows as {@link #batched}, written as VALUES lists of exactly n rows instead of
+         * arrays: the planner knows how many rows each statement has, so its generic plans (one
+         * prepared statement per batch size) keep to index lookups and no batch is planned anew.
+         */
+        void values(int n) throws SQLException {
+            List<Flow> xs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) xs.add(Flow.next());
+            Instant createdAt = Instant.now();
+            Timestamp created = Timestamp.from(createdAt);
+            Timestamp firstCheck = Timestamp.from(createdAt.plusSeconds(90));
+            conn.setAutoCommit(true);
+            List<Object> args = new ArrayList<>();
+            for (Flow x : xs) args.addAll(List.of(f.merchantId, x.key, x.hash, x.paymentId, created, created));
+            for (Flow x : xs) {
+                args.addAll(java.util.Arrays.asList(x.paymentId, f.merchantId, "collection", "test", "pending", new BigDecimal("10.00"),
+                        "KES", "+254708000054", "safaricom", x.key, null, "{}", null, "mpesa", f.accountId, x.token, created, created,
+                        firstCheck));
+            }
+            exec(conn, """
+                    with first_write as (insert into idempotency_keys (merchant_id, idem_key, request_hash, state, resource_id, locked_at, created_at)
+                    values %s)
+                    insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference,
+                      description, metadata, webhook_url, provider, provider_account_id, callback_token, created_at, updated_at,
+                      first_check_at)
+                    values %s""".formatted(rows(n, "(?, ?, ?, 'in_progress', ?, ?, ?)"), rows(n, "(" + "?, ".repeat(18) + "?)")),
+                    args.toArray());
+
+            conn.setAutoCommit(false);
+            readAll(conn, "select * from payments where callback_token in " + list(n) + " order by id for update",
+                    xs.stream().map(Flow::token).toArray());
+            Timestamp received = Timestamp.from(Instant.now());
+            args.clear();
+            for (Flow x : xs) args.add(x.paymentId);
+            for (Flow x : xs) args.addAll(List.of(x.callbackId, x.paymentId, received, CALLBACK_HEADERS, x.callbackBody()));
+            exec(conn, """
+                    update payments set callbacks_parked = true where id in %s;
+                    insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,
+                      dedupe_key, note, processed_at)
+                    values %s;
+                    commit""".formatted(list(n), rows(n, "(?, ?, ?, '127.0.0.1', ?, ?, 'result', 'parked', null, null, null)")),
+                    args.toArray());
+            conn.commit();
+
+            Instant answered = Instant.now();
+            Timestamp at = Timestamp.from(answered);
+            args.clear();
+            args.addAll(List.of(at, at));
+            for (Flow x : xs) args.addAll(List.of(x.paymentId, x.checkout));
+            readAll(conn, """
+                    update payments p set initiation_answered_at = ?, updated_at = ?,
+                      provider_reference = coalesce(p.provider_reference, v.ref)
+                    from (values %s) as v (id, ref)
+                    where p.id = v.id and p.initiation_answered_at is null returning p.*""".formatted(rows(n, "(?, ?)")), args.toArray());
+            readAll(conn, """
+                    select id, payment_id, headers, body, channel, status from provider_callbacks
+                    where payment_id in %s and status = 'parked' order by payment_id, received_at""".formatted(list(n)),
+                    xs.stream().map(Flow::paymentId).toArray());
+            args.clear();
+            args.addAll(List.of(at, at));
+            for (Flow x : xs) args.addAll(List.of(x.paymentId, x.receipt));
+            args.addAll(List.of(n, "a payment of the batch was no longer pending", f.merchantId, at));
+            for (Flow x : xs) args.addAll(List.of(x.eventId, x.paymentId, x.event(f.accountId, answered)));
+            args.addAll(List.of(f.endpointId, f.endpointUrl, at, Timestamp.from(answered.plusSeconds(30))));
+            for (Flow x : xs) args.addAll(List.of(x.paymentId, x.deliveryId));
+            args.add(at);
+            for (Flow x : xs) args.addAll(List.of(x.callbackId, "stk:" + x.checkout));
+            for (Flow x : xs) args.addAll(List.of(f.merchantId, x.key, x.view(f.accountId, answered)));
+            exec(conn, """
+                    with w as (update payments p set status = 'succeeded', updated_at = ?, completed_at = ?, first_check_at = null,
+                      receipt = coalesce(v.receipt, p.receipt),
+                      failure_code = null, failure_message = null, failure_customer_message = null, failure_retryable = null,
+                      provider_code = null, provider_message = null
+                    from (values %1$s) as v (id, receipt)
+                    where p.id = v.id and p.status = 'pending' returning 1)
+                    select malipo_expect_one_row(cast(count(*) = ? as integer), ?) from w;
+                    with event as (insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
+                      select e.id, ?, e.payment_id, 'payment.succeeded', e.payload, ? from (values %2$s) as e (id, payment_id, payload)
+                      where not exists (select 1 from payment_events pe where pe.payment_id = e.payment_id and pe.type = 'payment.succeeded')
+                      returning id, payment_id)
+                    insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
+                    select d.id, event.id, ?, ?, 'pending', 0, cast(? as timestamp with time zone), cast(? as timestamp with time zone)
+                    from event join (values %1$s) as d (payment_id, id) on d.payment_id = event.payment_id;
+                    update provider_callbacks c set status = 'processed', dedupe_key = v.dedupe, note = 'applied', processed_at = ?
+                    from (values %1$s) as v (id, dedupe)
+                    where c.id = v.id and c.status in ('received', 'parked');
+                    update idempotency_keys k set state = 'completed', response_status = 201, response_body = v.body
+                    from (values %2$s) as v (m, k, body)
+                    where k.merchant_id = v.m and k.idem_key = v.k;
+                    commit""".formatted(rows(n, "(?, ?)"), rows(n, "(?, ?, ?)")), args.toArray());
+            conn.commit();
+            for (Flow x : xs) delivered(x);
+        }
+
+        private static String rows(int n, String row) {
+            return String.join(", ", java.util.Collections.nCopies(n, row));
+        }
+
+        private static String list(int n) {
+            return "(" + rows(n, "?") + ")";
         }
 
         /** The webhook was answered 200: its attempt and the delivery's status go to the write-behind. */
