@@ -13,7 +13,11 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +54,11 @@ public final class StatementShapesBench {
         int measureSeconds = Integer.parseInt(args[5]);
         Path repo = Path.of(args[6]);
         int history = args.length > 7 ? Integer.parseInt(args[7]) : 200_000;
+        // Which of a flow's transactions the values shape batches (the others go one flow at a time, as today).
+        Set<String> batchedKinds = Set.of((args.length > 8 ? args[8] : "create,park,answer").split(","));
+        if (!Set.of("create", "park", "answer").containsAll(batchedKinds)) {
+            throw new IllegalArgumentException("batched kinds: create, park and/or answer");
+        }
         if (!List.of("today", "arrays", "arrays-generic", "values").contains(shape)) {
             throw new IllegalArgumentException("shape: today, arrays, arrays-generic or values");
         }
@@ -80,7 +89,7 @@ public final class StatementShapesBench {
                     while (!stop.get()) {
                         if (today) client.today();
                         else if (arrays) client.batched(perRound);
-                        else client.values(perRound);
+                        else client.values(perRound, batchedKinds);
                         flows.addAndGet(perRound);
                     }
                     client.flushWriteBehind();
@@ -103,8 +112,9 @@ public final class StatementShapesBench {
         double seconds = (after.nanos - before.nanos) / 1e9;
         double pgMs = (after.pgTicks - before.pgTicks) * 10.0; // USER_HZ = 100
         double clientMs = (after.clientCpuNanos - before.clientCpuNanos) / 1e6;
-        System.out.printf("shape %s, %d flow(s) per statement, %d client(s), %d s measured after %d s, %d flows of history%n",
-                shape, perRound, clients, measureSeconds, warmupSeconds, history);
+        String only = shape.equals("values") && batchedKinds.size() < 3 ? " (batched: " + String.join(",", new TreeSet<>(batchedKinds)) + ")" : "";
+        System.out.printf("shape %s, %d flow(s) per statement%s, %d client(s), %d s measured after %d s, %d flows of history%n",
+                shape, perRound, only, clients, measureSeconds, warmupSeconds, history);
         System.out.printf("  flows/s %10.1f%n", measured / seconds);
         System.out.printf("  postgresql   %6.3f ms CPU per flow (%.2f cores)%n", pgMs / measured, pgMs / 1000 / seconds);
         System.out.printf("  jdbc client  %6.3f ms CPU per flow (%.2f cores)%n", clientMs / measured, clientMs / 1000 / seconds);
@@ -175,7 +185,7 @@ public final class StatementShapesBench {
                 rs.next();
                 long[] n = {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)};
                 for (long x : n) {
-                    if (x != flows + history) throw new IllegalStateException("expected " + flows + " of each row, found " + java.util.Arrays.toString(n));
+                    if (x != flows + history) throw new IllegalStateException("expected " + flows + " of each row, found " + Arrays.toString(n));
                 }
                 System.out.printf("  check        %d flows (and %d before them): every payment succeeded, callback processed, webhook delivered, key completed%n", flows, history);
             }
@@ -271,6 +281,13 @@ public final class StatementShapesBench {
 
         void today() throws SQLException {
             Flow x = Flow.next();
+            todayCreate(x);
+            todayPark(x);
+            todayAnswer(x);
+            delivered(x);
+        }
+
+        private void todayCreate(Flow x) throws SQLException {
             Timestamp created = Timestamp.from(Instant.now());
             conn.setAutoCommit(true);
             exec(conn, """
@@ -284,7 +301,9 @@ public final class StatementShapesBench {
                     x.paymentId, f.merchantId, "collection", "test", "pending", new BigDecimal("10.00"), "KES", "+254708000054",
                     "safaricom", x.key, null, "{}", null, "mpesa", f.accountId, x.token, created, created,
                     Timestamp.from(created.toInstant().plusSeconds(90)));
+        }
 
+        private void todayPark(Flow x) throws SQLException {
             conn.setAutoCommit(false);
             readAll(conn, "select * from payments where callback_token = ? for update", x.token);
             Timestamp received = Timestamp.from(Instant.now());
@@ -297,7 +316,9 @@ public final class StatementShapesBench {
                     x.paymentId, x.callbackId, x.paymentId, received, "127.0.0.1", CALLBACK_HEADERS, x.callbackBody(), "result",
                     "parked", null, null, null);
             conn.commit();
+        }
 
+        private void todayAnswer(Flow x) throws SQLException {
             Instant answered = Instant.now();
             Timestamp at = Timestamp.from(answered);
             readAll(conn, """
@@ -333,7 +354,6 @@ public final class StatementShapesBench {
                     "processed", "stk:" + x.checkout, "applied", at, x.callbackId,
                     201, x.view(f.accountId, answered), f.merchantId, x.key);
             conn.commit();
-            delivered(x);
         }
 
         void batched(int n) throws SQLException {
@@ -419,9 +439,17 @@ public final class StatementShapesBench {
          * arrays: the planner knows how many rows each statement has, so its generic plans (one
          * prepared statement per batch size) keep to index lookups and no batch is planned anew.
          */
-        void values(int n) throws SQLException {
+        void values(int n, Set<String> batchedKinds) throws SQLException {
             List<Flow> xs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) xs.add(Flow.next());
+            if (batchedKinds.contains("create")) valuesCreate(xs); else for (Flow x : xs) todayCreate(x);
+            if (batchedKinds.contains("park")) valuesPark(xs); else for (Flow x : xs) todayPark(x);
+            if (batchedKinds.contains("answer")) valuesAnswer(xs); else for (Flow x : xs) todayAnswer(x);
+            for (Flow x : xs) delivered(x);
+        }
+
+        private void valuesCreate(List<Flow> xs) throws SQLException {
+            int n = xs.size();
             Instant createdAt = Instant.now();
             Timestamp created = Timestamp.from(createdAt);
             Timestamp firstCheck = Timestamp.from(createdAt.plusSeconds(90));
@@ -429,7 +457,7 @@ public final class StatementShapesBench {
             List<Object> args = new ArrayList<>();
             for (Flow x : xs) args.addAll(List.of(f.merchantId, x.key, x.hash, x.paymentId, created, created));
             for (Flow x : xs) {
-                args.addAll(java.util.Arrays.asList(x.paymentId, f.merchantId, "collection", "test", "pending", new BigDecimal("10.00"),
+                args.addAll(Arrays.asList(x.paymentId, f.merchantId, "collection", "test", "pending", new BigDecimal("10.00"),
                         "KES", "+254708000054", "safaricom", x.key, null, "{}", null, "mpesa", f.accountId, x.token, created, created,
                         firstCheck));
             }
@@ -441,12 +469,15 @@ public final class StatementShapesBench {
                       first_check_at)
                     values %s""".formatted(rows(n, "(?, ?, ?, 'in_progress', ?, ?, ?)"), rows(n, "(" + "?, ".repeat(18) + "?)")),
                     args.toArray());
+        }
 
+        private void valuesPark(List<Flow> xs) throws SQLException {
+            int n = xs.size();
             conn.setAutoCommit(false);
             readAll(conn, "select * from payments where callback_token in " + list(n) + " order by id for update",
                     xs.stream().map(Flow::token).toArray());
             Timestamp received = Timestamp.from(Instant.now());
-            args.clear();
+            List<Object> args = new ArrayList<>();
             for (Flow x : xs) args.add(x.paymentId);
             for (Flow x : xs) args.addAll(List.of(x.callbackId, x.paymentId, received, CALLBACK_HEADERS, x.callbackBody()));
             exec(conn, """
@@ -457,11 +488,13 @@ public final class StatementShapesBench {
                     commit""".formatted(list(n), rows(n, "(?, ?, ?, '127.0.0.1', ?, ?, 'result', 'parked', null, null, null)")),
                     args.toArray());
             conn.commit();
+        }
 
+        private void valuesAnswer(List<Flow> xs) throws SQLException {
+            int n = xs.size();
             Instant answered = Instant.now();
             Timestamp at = Timestamp.from(answered);
-            args.clear();
-            args.addAll(List.of(at, at));
+            List<Object> args = new ArrayList<>(List.of(at, at));
             for (Flow x : xs) args.addAll(List.of(x.paymentId, x.checkout));
             readAll(conn, """
                     update payments p set initiation_answered_at = ?, updated_at = ?,
@@ -505,11 +538,10 @@ public final class StatementShapesBench {
                     where k.merchant_id = v.m and k.idem_key = v.k;
                     commit""".formatted(rows(n, "(?, ?)"), rows(n, "(?, ?, ?)")), args.toArray());
             conn.commit();
-            for (Flow x : xs) delivered(x);
         }
 
         private static String rows(int n, String row) {
-            return String.join(", ", java.util.Collections.nCopies(n, row));
+            return String.join(", ", Collections.nCopies(n, row));
         }
 
         private static String list(int n) {
