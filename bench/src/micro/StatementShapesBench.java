@@ -59,10 +59,11 @@ public final class StatementShapesBench {
         if (!Set.of("create", "park", "answer").containsAll(batchedKinds)) {
             throw new IllegalArgumentException("batched kinds: create, park and/or answer");
         }
-        if (!List.of("today", "arrays", "arrays-generic", "values").contains(shape)) {
-            throw new IllegalArgumentException("shape: today, arrays, arrays-generic or values");
+        if (!List.of("today", "answered-first", "answered-first-at-commit", "arrays", "arrays-generic", "values").contains(shape)) {
+            throw new IllegalArgumentException("shape: today, answered-first, answered-first-at-commit, arrays, arrays-generic or values");
         }
-        boolean today = shape.equals("today");
+        boolean answeredFirst = shape.startsWith("answered-first");
+        boolean today = shape.equals("today") || answeredFirst;
         boolean arrays = shape.startsWith("arrays");
         int perRound = today ? 1 : batch;
 
@@ -87,7 +88,8 @@ public final class StatementShapesBench {
                         exec(conn, "set plan_cache_mode = force_custom_plan");
                     }
                     while (!stop.get()) {
-                        if (today) client.today();
+                        if (answeredFirst) client.answeredFirst(shape.endsWith("at-commit"));
+                        else if (today) client.today();
                         else if (arrays) client.batched(perRound);
                         else client.values(perRound, batchedKinds);
                         flows.addAndGet(perRound);
@@ -284,6 +286,69 @@ public final class StatementShapesBench {
             todayCreate(x);
             todayPark(x);
             todayAnswer(x);
+            delivered(x);
+        }
+
+        /**
+         * One flow as with a real provider, whose callback comes seconds after the STK push is
+         * answered: the claim with the payment; the answer (its UPDATE returning the row, then the
+         * key's stored answer with the COMMIT); the callback decided in its own request (the
+         * payment locked by its token, then the status change, event and delivery, the callback's
+         * row and the COMMIT). With {@code answerAtCommit}, the answer's UPDATE goes with its
+         * COMMIT instead, checked to change one row (unparked, unanswered): one round trip less.
+         */
+        void answeredFirst(boolean answerAtCommit) throws SQLException {
+            Flow x = Flow.next();
+            todayCreate(x);
+            conn.setAutoCommit(false);
+            Instant answered = Instant.now();
+            Timestamp at = Timestamp.from(answered);
+            String answer = """
+                    update payments set initiation_answered_at = ?, updated_at = ?,
+                      provider_reference = coalesce(provider_reference, ?)
+                    where id = ? and initiation_answered_at is null""";
+            String complete = """
+                    update idempotency_keys set state = 'completed', response_status = ?, response_body = ?
+                    where merchant_id = ? and idem_key = ?""";
+            if (answerAtCommit) {
+                exec(conn, "with w as (" + answer + " and not callbacks_parked returning 1) select malipo_expect_one_row(count(*), ?) from w;\n"
+                                + complete + ";\ncommit",
+                        at, at, x.checkout, x.paymentId, "payment " + x.paymentId + " was answered or had callbacks parked",
+                        201, x.view(f.accountId, answered), f.merchantId, x.key);
+            } else {
+                readAll(conn, answer + " returning *", at, at, x.checkout, x.paymentId);
+                exec(conn, complete + ";\ncommit", 201, x.view(f.accountId, answered), f.merchantId, x.key);
+            }
+            conn.commit();
+
+            readAll(conn, "select * from payments where callback_token = ? for update", x.token);
+            Instant decided = Instant.now();
+            Timestamp now = Timestamp.from(decided);
+            exec(conn, """
+                            with w as (update payments set status = ?, updated_at = ?, completed_at = ?,
+                              first_check_at = case when cast(? as boolean) then null else first_check_at end,
+                              receipt = coalesce(?, receipt),
+                              failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
+                              provider_code = ?, provider_message = ?
+                            where id = ? and status = ? returning 1) select malipo_expect_one_row(count(*), ?) from w;
+                            with event as (insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
+                            select ?, ?, ?, ?, ?, ? where not exists
+                              (select 1 from payment_events where payment_id = ? and type = ?) returning id)
+                            insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
+                            select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
+                              cast(? as timestamp with time zone), cast(? as timestamp with time zone)
+                            from event, (values (?, ?, ?)) as d (id, endpoint_id, url);
+                            insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,
+                              dedupe_key, note, processed_at)
+                            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                            commit""",
+                    "succeeded", now, now, true, x.receipt, null, null, null, null, null, null, x.paymentId, "pending",
+                    "payment " + x.paymentId + " was no longer pending though this transaction held its row",
+                    x.eventId, f.merchantId, x.paymentId, "payment.succeeded", x.event(f.accountId, decided), now, x.paymentId,
+                    "payment.succeeded", now, Timestamp.from(decided.plusSeconds(30)), x.deliveryId, f.endpointId, f.endpointUrl,
+                    x.callbackId, x.paymentId, now, "127.0.0.1", CALLBACK_HEADERS, x.callbackBody(), "result", "processed",
+                    "stk:" + x.checkout, "applied", now);
+            conn.commit();
             delivered(x);
         }
 
