@@ -23,13 +23,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What PostgreSQL and its JDBC client spend per payment flow for two shapes of the same writes
+ * What PostgreSQL and its JDBC client spend per payment flow for several shapes of the same writes
  * (run by bench/pg-shapes): "today", the statements and transactions Malipo sends for one flow
  * in the benchmark's instant mode, as captured with log_statement = all; and "batched", the same
  * rows written for N flows at a time, one multi-row statement where today sends one per flow —
  * what a gateway gathering concurrent requests into shared transactions would send — as VALUES
  * lists of N rows ("values"), or as arrays taken apart by unnest(), planned for each batch
- * ("arrays") or with the prepared statements' generic plans ("arrays-generic"). No gateway,
+ * ("arrays") or with the prepared statements' generic plans ("arrays-generic"). And the flow as
+ * with a real provider, the callback after the answer ("answered-first", see there). No gateway,
  * no HTTP: only the database's work and the driver's, so the difference is what cross-flow
  * batching could buy at most on those two, before its own costs (the wait to gather a batch, and
  * falling back to one flow at a time when one row of a batch fails).
