@@ -45,13 +45,15 @@ public class PaymentRepository {
     private final JsonMapper json;
     private final SqlDialect dialect;
     private final CommitTail tail;
+    private final ParkedHere parkedHere;
     private final RowMapper<Payment> mapper = this::map;
 
-    PaymentRepository(JdbcClient jdbc, JsonMapper json, SqlDialect dialect, CommitTail tail) {
+    PaymentRepository(JdbcClient jdbc, JsonMapper json, SqlDialect dialect, CommitTail tail, ParkedHere parkedHere) {
         this.jdbc = jdbc;
         this.json = json;
         this.dialect = dialect;
         this.tail = tail;
+        this.parkedHere = parkedHere;
     }
 
     /**
@@ -164,6 +166,42 @@ public class PaymentRepository {
                 .query((rs, n) -> new AnswerStored(map(rs, n), rs.getBoolean("callbacks_parked"))).optional();
     }
 
+    /**
+     * {@link #markInitiationAnswered} for the payment this instance has just inserted, when no
+     * callback is known to have been parked for it: the UPDATE goes with the transaction's last
+     * writes ({@link CommitTail}) and the row it leaves is worked out from {@code inserted}, not
+     * read back. Should the row not be as assumed — answered already, or a callback parked
+     * meanwhile (by another instance, or just now) — the commit fails with
+     * {@link CommitTail.NotOneRow} and nothing of the transaction is stored.
+     *
+     * @param inserted the payment as inserted, its times in whole microseconds (as stored)
+     */
+    Payment answerAtCommit(Payment inserted, String providerReference, Instant at) {
+        if (!answersAtCommit()) throw new IllegalStateException("the answer goes with the commit on PostgreSQL only");
+        Instant now = at.truncatedTo(ChronoUnit.MICROS);
+        tail.atCommitChangingOneRow(Sql.of("""
+                        update payments set initiation_answered_at = ?, updated_at = ?,
+                          provider_reference = coalesce(provider_reference, ?)
+                        where id = ? and initiation_answered_at is null and not callbacks_parked""",
+                        ts(now), ts(now), providerReference, inserted.id()),
+                "payment " + inserted.id() + " was answered already, or a callback was parked for it");
+        return new Payment(inserted.id(), inserted.merchantId(), inserted.kind(), inserted.mode(), inserted.status(),
+                inserted.amount(), inserted.phone(), inserted.network(), inserted.reference(), inserted.description(),
+                inserted.metadata(), inserted.webhookUrl(), inserted.provider(), inserted.providerAccountId(),
+                inserted.providerReference() != null ? inserted.providerReference() : providerReference, inserted.receipt(),
+                inserted.failure(), inserted.callbackToken(), now, inserted.createdAt(), now, inserted.completedAt());
+    }
+
+    /**
+     * Whether {@link #answerAtCommit} may be used: on PostgreSQL, whose UPDATE, having waited for a
+     * row lock that a parking callback held, checks its WHERE again on the row as that callback
+     * committed it — so a park that commits first always fails the check. Not relied on with H2
+     * (dev mode), which keeps the answer's UPDATE first, under the lock it takes.
+     */
+    boolean answersAtCommit() {
+        return dialect.postgres();
+    }
+
     /** The payment as storing its initiation's answer left it, and whether callbacks were parked before. */
     record AnswerStored(Payment payment, boolean callbacksParked) {
     }
@@ -179,6 +217,8 @@ public class PaymentRepository {
 
     /** {@link #markCallbacksParked} as a statement, for the parked callback's INSERT to send along. */
     public Sql callbacksParkedMark(String id) {
+        // Before the park commits: a park that then rolls back only costs the answer its shortcut.
+        parkedHere.noteParked(id);
         return Sql.of("update payments set callbacks_parked = true where id = ?", id);
     }
 

@@ -11,6 +11,7 @@ import dev.malipo.gateway.connectors.Connectors;
 import dev.malipo.gateway.connectors.ProviderAccount;
 import dev.malipo.gateway.idempotency.Idempotency;
 import dev.malipo.gateway.merchants.Caller;
+import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.MalipoProperties;
 import dev.malipo.gateway.support.WorkGate;
@@ -22,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -43,10 +45,11 @@ public class PaymentService {
     private final MalipoProperties properties;
     private final Clock clock;
     private final WorkGate work;
+    private final ParkedHere parkedHere;
 
     PaymentService(PaymentRepository payments, PaymentTransitions transitions, Connectors connectors,
                    CallbackUrls callbackUrls, TransactionTemplate tx, ApplicationEventPublisher events,
-                   MalipoProperties properties, Clock clock, WorkGate work) {
+                   MalipoProperties properties, Clock clock, WorkGate work, ParkedHere parkedHere) {
         this.payments = payments;
         this.transitions = transitions;
         this.connectors = connectors;
@@ -56,6 +59,7 @@ public class PaymentService {
         this.properties = properties;
         this.clock = clock;
         this.work = work;
+        this.parkedHere = parkedHere;
     }
 
     /** The stored payment and what the provider said to its initiation. */
@@ -86,7 +90,8 @@ public class PaymentService {
             connector.validate(payout);
         }
 
-        Instant now = clock.instant();
+        // Whole microseconds, as both databases store them: the answer works out the stored row from this one.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Payment payment = new Payment(id, caller.merchantId(), command.kind(), caller.mode(), PaymentStatus.PENDING,
                 command.amount(), command.phone().e164(), command.phone().network().name().toLowerCase(Locale.ROOT),
                 command.reference(), command.description(), command.metadata(), command.webhookUrl(), account.provider(),
@@ -103,6 +108,17 @@ public class PaymentService {
         CollectRequest c = collect;
         PayoutRequest p = payout;
         Outcome outcome = work.awayWhile(() -> c != null ? connector.collect(c) : connector.payout(p));
+        if (payments.answersAtCommit() && !parkedHere.mayHaveParked(id)) {
+            // The usual case with a real provider, whose callbacks come seconds after the answer: the
+            // row is known, so storing the answer goes with the commit — one round trip instead of two.
+            try {
+                return logged(tx.execute(s -> decide(payments.answerAtCommit(payment, outcome.providerReference(), clock.instant()),
+                        false, outcome, answered)));
+            } catch (CommitTail.NotOneRow notAsAssumed) {
+                // A callback was parked meanwhile (or another check failed): nothing was stored; the long way decides.
+                log.debug("payment {}: answer not stored in one round trip ({}); storing it with a read", id, notAsAssumed.getMessage());
+            }
+        }
         return recordInitiation(id, outcome, answered);
     }
 
@@ -116,30 +132,47 @@ public class PaymentService {
     }
 
     private Created recordInitiation(String paymentId, Outcome outcome, Consumer<Created> answered) {
-        Created created = tx.execute(status -> {
-            // Answered already (reconciliation after a crash): who knows what was parked meanwhile.
-            PaymentRepository.AnswerStored stored = payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant())
-                    .orElseGet(() -> new PaymentRepository.AnswerStored(payments.lock(paymentId), true));
-            Payment p = stored.payment();
-            // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
-            // Its row is locked now (by the UPDATE that stored the answer, or by lock()).
-            Payment moved = switch (outcome) {
-                case Outcome.NotSent n -> transitions.moveHeldTo(p, PaymentStatus.FAILED, null, new FailureReason(
-                        "provider_unreachable", "The provider could not be reached (" + n.reason() + "); nothing was charged",
-                        "The payment service is unavailable, please try again shortly", true, null, null));
-                case Outcome.Unknown u -> transitions.moveHeldTo(p, PaymentStatus.UNKNOWN, null, null);
-                default -> transitions.applyDefiniteToHeld(p, outcome);
-            };
-            // Callbacks that came before this answer are applied now, in this transaction; whoever
-            // moves the payment says how it left it.
-            InitiationAnswered answer = new InitiationAnswered(paymentId, moved != null ? moved : p, stored.callbacksParked());
-            events.publishEvent(answer);
-            Created c = new Created(answer.latest(), outcome);
-            answered.accept(c);
-            return c;
-        });
-        if (outcome instanceof Outcome.Unknown u) {
-            log.warn("payment {} outcome unknown after initiation ({}); reconciliation will ask the provider", paymentId, u.reason());
+        try {
+            return logged(tx.execute(status -> {
+                // Answered already (reconciliation after a crash): who knows what was parked meanwhile.
+                PaymentRepository.AnswerStored stored = payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant())
+                        .orElseGet(() -> new PaymentRepository.AnswerStored(payments.lock(paymentId), true));
+                return decide(stored.payment(), stored.callbacksParked(), outcome, answered);
+            }));
+        } finally {
+            parkedHere.answered(paymentId);
+        }
+    }
+
+    /**
+     * What the answer settles, in the transaction that stores it, the payment's row held (locked
+     * by the UPDATE that stored the answer, by lock(), or — when that UPDATE goes with the commit —
+     * by the commit's first write, every write here going after it).
+     *
+     * @param p the payment as storing the answer leaves it
+     */
+    private Created decide(Payment p, boolean callbacksParked, Outcome outcome, Consumer<Created> answered) {
+        // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
+        Payment moved = switch (outcome) {
+            case Outcome.NotSent n -> transitions.moveHeldTo(p, PaymentStatus.FAILED, null, new FailureReason(
+                    "provider_unreachable", "The provider could not be reached (" + n.reason() + "); nothing was charged",
+                    "The payment service is unavailable, please try again shortly", true, null, null));
+            case Outcome.Unknown u -> transitions.moveHeldTo(p, PaymentStatus.UNKNOWN, null, null);
+            default -> transitions.applyDefiniteToHeld(p, outcome);
+        };
+        // Callbacks that came before this answer are applied now, in this transaction; whoever
+        // moves the payment says how it left it.
+        InitiationAnswered answer = new InitiationAnswered(p.id(), moved != null ? moved : p, callbacksParked);
+        events.publishEvent(answer);
+        Created c = new Created(answer.latest(), outcome);
+        answered.accept(c);
+        return c;
+    }
+
+    private static Created logged(Created created) {
+        if (created.initiation() instanceof Outcome.Unknown u) {
+            log.warn("payment {} outcome unknown after initiation ({}); reconciliation will ask the provider", created.payment().id(),
+                    u.reason());
         }
         return created;
     }

@@ -51,6 +51,16 @@ public class CommitTail {
     private record Write(Sql sql, IntConsumer rows, String unlessOneRow) {
     }
 
+    /**
+     * A write queued with {@link #atCommitChangingOneRow} did not change exactly one row, so none of
+     * its transaction was committed: what the transaction assumed about that row did not hold.
+     */
+    public static final class NotOneRow extends IllegalStateException {
+        NotOneRow(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Raised by the database's malipo_expect_one_row (Flyway V7, PostgreSQL). */
     private static final String NOT_ONE_ROW = "MLP01";
 
@@ -72,12 +82,12 @@ public class CommitTail {
     /**
      * Sends {@code write} — an UPDATE, INSERT or DELETE without RETURNING — just before the
      * transaction commits, which it lets commit only if it changed exactly one row; otherwise the
-     * transaction fails with an {@link IllegalStateException} saying {@code otherwise}, and none of
-     * it is committed.
+     * transaction fails with {@link NotOneRow} saying {@code otherwise}, and none of it is
+     * committed.
      */
     public void atCommitChangingOneRow(Sql write, String otherwise) {
         queue(new Write(write, rows -> {
-            if (rows != 1) throw new IllegalStateException(otherwise);
+            if (rows != 1) throw new NotOneRow(otherwise, null);
         }, otherwise));
     }
 
@@ -180,7 +190,7 @@ public class CommitTail {
             });
         } catch (UncategorizedSQLException e) {
             if (e.getSQLException() != null && NOT_ONE_ROW.equals(e.getSQLException().getSQLState())) {
-                throw new IllegalStateException(e.getSQLException().getMessage(), e);
+                throw new NotOneRow(e.getSQLException().getMessage(), e);
             }
             throw e;
         }

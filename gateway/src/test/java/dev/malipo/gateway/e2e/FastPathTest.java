@@ -78,7 +78,8 @@ class FastPathTest extends PostgresTestBase {
 
     @Test
     void aSettledPaymentLeavesNoJobBehindAndItsWebhookTookOneAttempt() {
-        String id = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374160\"}",
+        // A slow customer (009, ~300 ms here), so that the callback surely comes after the answer.
+        String id = api.post("/v1/payments", "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374009\"}",
                 UUID.randomUUID().toString()).text("id");
         receiver.await(id, r -> r.type().equals("payment.succeeded"), WAIT);
         Await.until("delivery recorded", WAIT, () -> jdbc.sql("""
@@ -100,6 +101,30 @@ class FastPathTest extends PostgresTestBase {
                         select count(*) from webhook_deliveries d join payment_events e on e.id = d.event_id
                         where e.payment_id = ? and d.safety_net_at is not null""")
                 .param(id).query(Long.class).single()).as("safety net cleared").isZero();
+    }
+
+    @Test
+    void anAnswerStoredWithItsCommitReadsAsTheStoredPayment() {
+        // A slow customer (009): the callback comes well after the answer, so nothing is parked and
+        // the answer is stored in one round trip, its 201 worked out in memory, not read back.
+        ApiClient.Response created = api.post("/v1/payments", """
+                {"amount":"1500.00","currency":"KES","phone":"254708374009","reference":"R-answer",
+                 "metadata":{"z":"last","a":"first","m":"middle"}}""", UUID.randomUUID().toString());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.text("id");
+        ApiClient.Response read = api.get("/v1/payments/" + id);
+        assertThat(jdbc.sql("select initiation_answered_at is not null and provider_reference is not null and not callbacks_parked"
+                + " from payments where id = ?").param(id).query(Boolean.class).single()).as("answer stored, nothing parked").isTrue();
+        if (read.text("status").equals("pending")) {
+            assertThat(created.json()).as("the 201 is the payment as stored").isEqualTo(read.json());
+        } else { // the customer was quicker than this test: only what settling changes may differ
+            for (String field : List.of("id", "amount", "currency", "phone", "network", "reference", "metadata", "provider",
+                    "provider_account", "provider_reference", "created_at")) {
+                assertThat(created.json().get(field)).as(field).isEqualTo(read.json().get(field));
+            }
+        }
+        assertThat(created.json().get("provider_reference").asString()).startsWith("ws_CO_");
+        receiver.await(id, r -> r.type().equals("payment.succeeded"), WAIT);
     }
 
     @Test
