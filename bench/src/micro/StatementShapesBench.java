@@ -236,6 +236,31 @@ public final class StatementShapesBench {
         private static final String CALLBACK_HEADERS = "{\"content-length\":[\"394\"],\"host\":[\"127.0.0.1:18080\"],"
                 + "\"user-agent\":[\"Java-http-client/25.0.3\"],\"content-type\":[\"application/json\"]}";
 
+        /** The gateway's statements, as captured (see the class comment), where more than one shape sends them. */
+        private static final String ANSWER = """
+                update payments set initiation_answered_at = ?, updated_at = ?,
+                  provider_reference = coalesce(provider_reference, ?)
+                where id = ? and initiation_answered_at is null""";
+        private static final String COMPLETE_KEY = """
+                update idempotency_keys set state = 'completed', response_status = ?, response_body = ?
+                where merchant_id = ? and idem_key = ?""";
+        /** The status change checked to change one row, then the event with its delivery. */
+        private static final String SETTLE = """
+                with w as (update payments set status = ?, updated_at = ?, completed_at = ?,
+                  first_check_at = case when cast(? as boolean) then null else first_check_at end,
+                  receipt = coalesce(?, receipt),
+                  failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
+                  provider_code = ?, provider_message = ?
+                where id = ? and status = ? returning 1) select malipo_expect_one_row(count(*), ?) from w;
+                with event as (insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
+                select ?, ?, ?, ?, ?, ? where not exists
+                  (select 1 from payment_events where payment_id = ? and type = ?) returning id)
+                insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
+                select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
+                  cast(? as timestamp with time zone), cast(? as timestamp with time zone)
+                from event, (values (?, ?, ?)) as d (id, endpoint_id, url);
+                """;
+
         private final Connection conn;
         private final Fixture f;
         private final List<String[]> delivered = new ArrayList<>(); // {delivery id, attempt id}
@@ -282,6 +307,15 @@ public final class StatementShapesBench {
             return b.toString();
         }
 
+        /** {@link #SETTLE}'s parameters: the payment succeeded at {@code when}. */
+        private List<Object> settleArgs(Flow x, Instant when) {
+            Timestamp at = Timestamp.from(when);
+            return new ArrayList<>(Arrays.asList("succeeded", at, at, true, x.receipt, null, null, null, null, null, null, x.paymentId,
+                    "pending", "payment " + x.paymentId + " was no longer pending though this transaction held its row",
+                    x.eventId, f.merchantId, x.paymentId, "payment.succeeded", x.event(f.accountId, when), at, x.paymentId,
+                    "payment.succeeded", at, Timestamp.from(when.plusSeconds(30)), x.deliveryId, f.endpointId, f.endpointUrl));
+        }
+
         void today() throws SQLException {
             Flow x = Flow.next();
             todayCreate(x);
@@ -304,51 +338,28 @@ public final class StatementShapesBench {
             conn.setAutoCommit(false);
             Instant answered = Instant.now();
             Timestamp at = Timestamp.from(answered);
-            String answer = """
-                    update payments set initiation_answered_at = ?, updated_at = ?,
-                      provider_reference = coalesce(provider_reference, ?)
-                    where id = ? and initiation_answered_at is null""";
-            String complete = """
-                    update idempotency_keys set state = 'completed', response_status = ?, response_body = ?
-                    where merchant_id = ? and idem_key = ?""";
             if (answerAtCommit) {
-                exec(conn, "with w as (" + answer + " and not callbacks_parked returning 1) select malipo_expect_one_row(count(*), ?) from w;\n"
-                                + complete + ";\ncommit",
+                exec(conn, "with w as (" + ANSWER + " and not callbacks_parked returning 1) select malipo_expect_one_row(count(*), ?) from w;\n"
+                                + COMPLETE_KEY + ";\ncommit",
                         at, at, x.checkout, x.paymentId, "payment " + x.paymentId + " was answered or had callbacks parked",
                         201, x.view(f.accountId, answered), f.merchantId, x.key);
             } else {
-                readAll(conn, answer + " returning *", at, at, x.checkout, x.paymentId);
-                exec(conn, complete + ";\ncommit", 201, x.view(f.accountId, answered), f.merchantId, x.key);
+                readAll(conn, ANSWER + " returning *", at, at, x.checkout, x.paymentId);
+                exec(conn, COMPLETE_KEY + ";\ncommit", 201, x.view(f.accountId, answered), f.merchantId, x.key);
             }
             conn.commit();
 
             readAll(conn, "select * from payments where callback_token = ? for update", x.token);
             Instant decided = Instant.now();
             Timestamp now = Timestamp.from(decided);
-            exec(conn, """
-                            with w as (update payments set status = ?, updated_at = ?, completed_at = ?,
-                              first_check_at = case when cast(? as boolean) then null else first_check_at end,
-                              receipt = coalesce(?, receipt),
-                              failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
-                              provider_code = ?, provider_message = ?
-                            where id = ? and status = ? returning 1) select malipo_expect_one_row(count(*), ?) from w;
-                            with event as (insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
-                            select ?, ?, ?, ?, ?, ? where not exists
-                              (select 1 from payment_events where payment_id = ? and type = ?) returning id)
-                            insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
-                            select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
-                              cast(? as timestamp with time zone), cast(? as timestamp with time zone)
-                            from event, (values (?, ?, ?)) as d (id, endpoint_id, url);
+            List<Object> args = settleArgs(x, decided);
+            args.addAll(Arrays.asList(x.callbackId, x.paymentId, now, "127.0.0.1", CALLBACK_HEADERS, x.callbackBody(), "result",
+                    "processed", "stk:" + x.checkout, "applied", now));
+            exec(conn, SETTLE + """
                             insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,
                               dedupe_key, note, processed_at)
                             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
-                            commit""",
-                    "succeeded", now, now, true, x.receipt, null, null, null, null, null, null, x.paymentId, "pending",
-                    "payment " + x.paymentId + " was no longer pending though this transaction held its row",
-                    x.eventId, f.merchantId, x.paymentId, "payment.succeeded", x.event(f.accountId, decided), now, x.paymentId,
-                    "payment.succeeded", now, Timestamp.from(decided.plusSeconds(30)), x.deliveryId, f.endpointId, f.endpointUrl,
-                    x.callbackId, x.paymentId, now, "127.0.0.1", CALLBACK_HEADERS, x.callbackBody(), "result", "processed",
-                    "stk:" + x.checkout, "applied", now);
+                            commit""", args.toArray());
             conn.commit();
             delivered(x);
         }
@@ -387,38 +398,17 @@ public final class StatementShapesBench {
         private void todayAnswer(Flow x) throws SQLException {
             Instant answered = Instant.now();
             Timestamp at = Timestamp.from(answered);
-            readAll(conn, """
-                    update payments set initiation_answered_at = ?, updated_at = ?,
-                      provider_reference = coalesce(provider_reference, ?)
-                    where id = ? and initiation_answered_at is null returning *""", at, at, x.checkout, x.paymentId);
+            readAll(conn, ANSWER + " returning *", at, at, x.checkout, x.paymentId);
             readAll(conn, """
                     select id, payment_id, headers, body, channel, status from provider_callbacks
                     where payment_id = ? and status = 'parked' order by received_at""", x.paymentId);
-            exec(conn, """
-                            with w as (update payments set status = ?, updated_at = ?, completed_at = ?,
-                              first_check_at = case when cast(? as boolean) then null else first_check_at end,
-                              receipt = coalesce(?, receipt),
-                              failure_code = ?, failure_message = ?, failure_customer_message = ?, failure_retryable = ?,
-                              provider_code = ?, provider_message = ?
-                            where id = ? and status = ? returning 1) select malipo_expect_one_row(count(*), ?) from w;
-                            with event as (insert into payment_events (id, merchant_id, payment_id, type, payload, created_at)
-                            select ?, ?, ?, ?, ?, ? where not exists
-                              (select 1 from payment_events where payment_id = ? and type = ?) returning id)
-                            insert into webhook_deliveries (id, event_id, endpoint_id, url, status, attempts, created_at, safety_net_at)
-                            select d.id, event.id, d.endpoint_id, d.url, 'pending', 0,
-                              cast(? as timestamp with time zone), cast(? as timestamp with time zone)
-                            from event, (values (?, ?, ?)) as d (id, endpoint_id, url);
+            List<Object> args = settleArgs(x, answered);
+            args.addAll(List.of("processed", "stk:" + x.checkout, "applied", at, x.callbackId));
+            args.addAll(List.of(201, x.view(f.accountId, answered), f.merchantId, x.key));
+            exec(conn, SETTLE + """
                             update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
                             where id = ? and status in ('received', 'parked');
-                            update idempotency_keys set state = 'completed', response_status = ?, response_body = ?
-                            where merchant_id = ? and idem_key = ?;
-                            commit""",
-                    "succeeded", at, at, true, x.receipt, null, null, null, null, null, null, x.paymentId, "pending",
-                    "payment " + x.paymentId + " was no longer pending though this transaction held its row",
-                    x.eventId, f.merchantId, x.paymentId, "payment.succeeded", x.event(f.accountId, answered), at, x.paymentId,
-                    "payment.succeeded", at, Timestamp.from(answered.plusSeconds(30)), x.deliveryId, f.endpointId, f.endpointUrl,
-                    "processed", "stk:" + x.checkout, "applied", at, x.callbackId,
-                    201, x.view(f.accountId, answered), f.merchantId, x.key);
+                            """ + COMPLETE_KEY + ";\ncommit", args.toArray());
             conn.commit();
         }
 
