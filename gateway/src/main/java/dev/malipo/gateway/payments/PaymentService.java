@@ -108,18 +108,23 @@ public class PaymentService {
         CollectRequest c = collect;
         PayoutRequest p = payout;
         Outcome outcome = work.awayWhile(() -> c != null ? connector.collect(c) : connector.payout(p));
-        if (payments.answersAtCommit() && !parkedHere.mayHaveParked(id)) {
-            // The usual case with a real provider, whose callbacks come seconds after the answer: the
-            // row is known, so storing the answer goes with the commit — one round trip instead of two.
-            try {
-                return logged(tx.execute(s -> decide(payments.answerAtCommit(payment, outcome.providerReference(), clock.instant()),
-                        false, outcome, answered)));
-            } catch (CommitTail.NotOneRow notAsAssumed) {
-                // A callback was parked meanwhile (or another check failed): nothing was stored; the long way decides.
-                log.debug("payment {}: answer not stored in one round trip ({}); storing it with a read", id, notAsAssumed.getMessage());
+        try {
+            if (payments.answersAtCommit() && !parkedHere.mayHaveParked(id)) {
+                // The usual case with a real provider, whose callbacks come seconds after the answer: the
+                // row is known, so storing the answer goes with the commit — one round trip instead of two.
+                try {
+                    return logged(tx.execute(s -> decide(payments.answerAtCommit(payment, outcome.providerReference(), clock.instant()),
+                            false, outcome, answered)));
+                } catch (CommitTail.NotOneRow notAsAssumed) {
+                    // A callback was parked meanwhile (or another check failed): nothing was stored; the long way decides.
+                    log.debug("payment {}: answer not stored in one round trip ({}); storing it with a read", id, notAsAssumed.getMessage());
+                }
             }
+            return recordInitiation(id, outcome, answered);
+        } finally {
+            // Whichever way it was stored (a park noted while the short way succeeded included).
+            parkedHere.answered(id);
         }
-        return recordInitiation(id, outcome, answered);
     }
 
     /**
@@ -127,21 +132,21 @@ public class PaymentService {
      * payment whose initiation never came back (the gateway died while waiting): that is UNKNOWN.
      */
     public void recordInitiation(String paymentId, Outcome outcome) {
-        recordInitiation(paymentId, outcome, created -> {
-        });
-    }
-
-    private Created recordInitiation(String paymentId, Outcome outcome, Consumer<Created> answered) {
         try {
-            return logged(tx.execute(status -> {
-                // Answered already (reconciliation after a crash): who knows what was parked meanwhile.
-                PaymentRepository.AnswerStored stored = payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant())
-                        .orElseGet(() -> new PaymentRepository.AnswerStored(payments.lock(paymentId), true));
-                return decide(stored.payment(), stored.callbacksParked(), outcome, answered);
-            }));
+            recordInitiation(paymentId, outcome, created -> {
+            });
         } finally {
             parkedHere.answered(paymentId);
         }
+    }
+
+    private Created recordInitiation(String paymentId, Outcome outcome, Consumer<Created> answered) {
+        return logged(tx.execute(status -> {
+            // Answered already (reconciliation after a crash): who knows what was parked meanwhile.
+            PaymentRepository.AnswerStored stored = payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant())
+                    .orElseGet(() -> new PaymentRepository.AnswerStored(payments.lock(paymentId), true));
+            return decide(stored.payment(), stored.callbacksParked(), outcome, answered);
+        }));
     }
 
     /**

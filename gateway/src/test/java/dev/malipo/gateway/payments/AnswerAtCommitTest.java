@@ -1,6 +1,9 @@
 package dev.malipo.gateway.payments;
 
+import dev.malipo.gateway.connectors.Connectors;
 import dev.malipo.gateway.merchants.MerchantService;
+import dev.malipo.gateway.merchants.Mode;
+import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.ApiClient;
 import dev.malipo.gateway.support.Await;
 import dev.malipo.gateway.support.PostgresTestBase;
@@ -10,8 +13,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import java.net.URI;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The initiation's answer stored with its commit, in one round trip, when no callback is known to
@@ -34,6 +44,12 @@ class AnswerAtCommitTest extends PostgresTestBase {
     JdbcClient jdbc;
     @Autowired
     ParkedHere parkedHere;
+    @Autowired
+    PaymentRepository payments;
+    @Autowired
+    Connectors connectors;
+    @Autowired
+    TransactionTemplate tx;
 
     @BeforeAll
     static void startSandbox() {
@@ -43,6 +59,52 @@ class AnswerAtCommitTest extends PostgresTestBase {
     @AfterAll
     static void stopSandbox() {
         sandbox.close();
+    }
+
+    @Test
+    void theRowAnAnswerStoredWithItsCommitLeavesIsTheRowAsStored() {
+        Payment inserted = unansweredPayment();
+        Payment answered = tx.execute(s -> payments.answerAtCommit(inserted, "ws_CO_first", Instant.now()));
+        assertThat(payments.find(inserted.id()).orElseThrow()).isEqualTo(answered);
+        assertThat(answered.providerReference()).isEqualTo("ws_CO_first");
+        assertThat(answered.initiationAnswered()).isTrue();
+    }
+
+    @Test
+    void aSecondAnswerFailsItsCheckAndNothingItsTransactionWroteIsStored() {
+        Payment inserted = unansweredPayment();
+        Instant first = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        tx.executeWithoutResult(s -> payments.answerAtCommit(inserted, "ws_CO_first", first));
+        String callbackId = "cb_halfway" + System.nanoTime();
+
+        // The duplicate, with a write made half-way through its transaction: all of it rolls back.
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> {
+            payments.answerAtCommit(inserted, "ws_CO_second", first.plusSeconds(1));
+            jdbc.sql("insert into provider_callbacks (id, payment_id, received_at, headers, body, channel, status)"
+                    + " values (?, ?, ?, '{}', '{}', 'result', 'received')").params(callbackId, inserted.id(), Timestamp.from(first)).update();
+        })).isInstanceOf(CommitTail.NotOneRow.class);
+
+        Payment stored = payments.find(inserted.id()).orElseThrow();
+        assertThat(stored.providerReference()).isEqualTo("ws_CO_first");
+        assertThat(stored.initiationAnsweredAt()).isEqualTo(first);
+        assertThat(jdbc.sql("select count(*) from provider_callbacks where id = ?").param(callbackId).query(Long.class).single())
+                .as("the write made half-way").isZero();
+    }
+
+    /** A pending payment as creation leaves it, before its initiation's answer. */
+    private Payment unansweredPayment() {
+        String merchant = merchants.create("Answer " + UUID.randomUUID()).merchantId();
+        String account = connectors.addAccount(merchant, "mpesa", "KE", Mode.TEST, URI.create("http://127.0.0.1:1"),
+                Map.of("consumer-key", "k", "consumer-secret", "s", "short-code", "174379", "passkey", "p")).id();
+        String id = "pay_answer" + System.nanoTime();
+        Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        jdbc.sql("""
+                        insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference, metadata,
+                          provider, provider_account_id, callback_token, created_at, updated_at)
+                        values (?, ?, 'collection', 'test', 'pending', 100, 'KES', '+254708374149', 'safaricom', 'R1', '{"a":"1"}',
+                          'mpesa', ?, ?, ?, ?)""")
+                .params(id, merchant, account, Long.toHexString(System.nanoTime()) + "0123456789abcdef", now, now).update();
+        return payments.find(id).orElseThrow();
     }
 
     @Test
