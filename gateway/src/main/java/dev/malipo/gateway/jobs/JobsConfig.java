@@ -20,7 +20,9 @@ import java.util.List;
  * a business transaction exists exactly when that transaction commits (an outbox, in effect).
  *
  * <p>Runs after the web server is up and stops before the data source closes. A db-scheduler
- * instance cannot start twice, so a stopped context that is started again gets a new one.
+ * instance cannot start twice, so a stopped context that is started again gets a new one — built
+ * when it starts, not when the old one stops: building asks the database what it is, and at
+ * shutdown the database may already be going (an embedded one closing with the JVM).
  */
 @Component
 class JobsConfig implements SmartLifecycle {
@@ -30,6 +32,7 @@ class JobsConfig implements SmartLifecycle {
     private final boolean postgres;
     private volatile Scheduler scheduler;
     private volatile boolean running;
+    private boolean used; // this scheduler has been started once, so a start needs a new one
 
     JobsConfig(DataSource dataSource, List<Task<?>> tasks, MalipoProperties properties, SqlDialect dialect) {
         this.dataSource = dataSource;
@@ -68,8 +71,9 @@ class JobsConfig implements SmartLifecycle {
     @Override
     public synchronized void start() {
         if (running) return;
-        if (scheduler == null) scheduler = build();
+        if (used) scheduler = build();
         scheduler.start();
+        used = true;
         running = true;
     }
 
@@ -77,7 +81,6 @@ class JobsConfig implements SmartLifecycle {
     public synchronized void stop() {
         if (!running) return;
         scheduler.stop();
-        scheduler = build();
         running = false;
     }
 

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Jobs are durable: a payment whose status check was due while the gateway was down is settled,
- * and its webhook delivered, by the next gateway started on the same database.
+ * and its webhook delivered, by the next gateway started on the same database. And a context that
+ * is stopped and started again (Spring's lifecycle, not a new JVM) runs its jobs again.
  */
 class RestartTest {
 
@@ -64,6 +65,27 @@ class RestartTest {
                 ApiClient api = new ApiClient("http://127.0.0.1:" + port, key);
                 assertThat(api.get("/v1/payments/" + paymentId).text("status")).isEqualTo("succeeded");
             }
+        }
+    }
+
+    @Test
+    void aStoppedContextStartedAgainRunsItsJobs() throws Exception {
+        int port = PostgresTestBase.freePort();
+        try (TestDatabase db = TestDatabase.h2(); Sandbox sandbox = Sandbox.start(); WebhookReceiver receiver = new WebhookReceiver();
+             ConfigurableApplicationContext context = start(db, port, "30s")) {
+            MerchantService.NewMerchant m = context.getBean(MerchantService.class).create("Stop-start " + UUID.randomUUID());
+            ApiClient api = new ApiClient("http://127.0.0.1:" + port, m.testKey());
+            assertThat(api.post("/v1/provider_accounts", sandbox.providerAccountJson(), null).status()).isEqualTo(201);
+            receiver.secret(api.post("/v1/webhook_endpoints", "{\"url\":\"" + receiver.url() + "\"}", null).text("secret"));
+
+            context.stop();
+            context.start();
+
+            ApiClient.Response created = api.post("/v1/payments",
+                    "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"254708374149\"}", UUID.randomUUID().toString());
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            // The callback and the webhook are jobs: they ran on the scheduler the restart built.
+            receiver.await(created.text("id"), r -> r.type().equals("payment.succeeded"), Duration.ofSeconds(20));
         }
     }
 }
