@@ -32,7 +32,6 @@ class JobsConfig implements SmartLifecycle {
     private final boolean postgres;
     private volatile Scheduler scheduler;
     private volatile boolean running;
-    private boolean used; // this scheduler has been started once, so a start needs a new one
 
     JobsConfig(DataSource dataSource, List<Task<?>> tasks, MalipoProperties properties, SqlDialect dialect) {
         this.dataSource = dataSource;
@@ -71,9 +70,8 @@ class JobsConfig implements SmartLifecycle {
     @Override
     public synchronized void start() {
         if (running) return;
-        if (used) scheduler = build();
+        if (scheduler.getSchedulerState().isStarted()) scheduler = build(); // stays true once started
         scheduler.start();
-        used = true;
         running = true;
     }
 
