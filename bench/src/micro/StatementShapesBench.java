@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StatementShapesBench {
     static final int WRITE_BEHIND_FLOWS = 25;
+    static final boolean SORTED_IDS = "sorted".equals(System.getProperty("ids"));
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -116,8 +117,8 @@ public final class StatementShapesBench {
         double pgMs = (after.pgTicks - before.pgTicks) * 10.0; // USER_HZ = 100
         double clientMs = (after.clientCpuNanos - before.clientCpuNanos) / 1e6;
         String only = shape.equals("values") && batchedKinds.size() < 3 ? " (batched: " + String.join(",", new TreeSet<>(batchedKinds)) + ")" : "";
-        System.out.printf("shape %s, %d flow(s) per statement%s, %d client(s), %d s measured after %d s, %d flows of history%n",
-                shape, perRound, only, clients, measureSeconds, warmupSeconds, history);
+        System.out.printf("shape %s, %d flow(s) per statement%s, %d client(s), %d s measured after %d s, %d flows of history, %s ids%n",
+                shape, perRound, only, clients, measureSeconds, warmupSeconds, history, SORTED_IDS ? "time-ordered" : "random");
         System.out.printf("  flows/s %10.1f%n", measured / seconds);
         System.out.printf("  postgresql   %6.3f ms CPU per flow (%.2f cores)%n", pgMs / measured, pgMs / 1000 / seconds);
         System.out.printf("  jdbc client  %6.3f ms CPU per flow (%.2f cores)%n", clientMs / measured, clientMs / 1000 / seconds);
@@ -274,8 +275,8 @@ public final class StatementShapesBench {
         private record Flow(String paymentId, String key, String hash, String token, String callbackId, String checkout,
                             String receipt, String eventId, String deliveryId) {
             static Flow next() {
-                return new Flow("pay_" + id(24), id(8), id(64), id(32), "cb_" + id(24), "ws_CO_" + id(19), id(10).toUpperCase(),
-                        "evt_" + id(24), "whd_" + id(24));
+                return new Flow("pay_" + rowId(), id(8), id(64), id(32), "cb_" + rowId(), "ws_CO_" + id(19), id(10).toUpperCase(),
+                        "evt_" + rowId(), "whd_" + rowId());
             }
 
             String callbackBody() {
@@ -297,6 +298,20 @@ public final class StatementShapesBench {
                 return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"payment.succeeded\",\"created_at\":\"" + now
                         + "\",\"livemode\":false,\"data\":{\"object\":" + view(accountId, now) + "}}";
             }
+        }
+
+        /**
+         * A row's id: 24 random characters, or with {@code -Dids=sorted} the creation time's 10
+         * characters (milliseconds) then 14 random ones, so that new rows go to the right edge of
+         * each primary key's B-tree instead of to a random page of it.
+         */
+        private static String rowId() {
+            if (!SORTED_IDS) return id(24);
+            String alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+            char[] time = new char[10];
+            long ms = System.currentTimeMillis();
+            for (int i = 9; i >= 0; i--, ms >>>= 5) time[i] = alphabet.charAt((int) (ms & 31));
+            return new String(time) + id(14);
         }
 
         private static String id(int n) {
@@ -606,7 +621,7 @@ public final class StatementShapesBench {
 
         /** The webhook was answered 200: its attempt and the delivery's status go to the write-behind. */
         private void delivered(Flow x) throws SQLException {
-            delivered.add(new String[]{x.deliveryId, "wha_" + id(24)});
+            delivered.add(new String[]{x.deliveryId, "wha_" + rowId()});
             if (delivered.size() >= WRITE_BEHIND_FLOWS) flushWriteBehind();
         }
 
