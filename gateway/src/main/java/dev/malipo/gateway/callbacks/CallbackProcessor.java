@@ -11,9 +11,11 @@ import dev.malipo.gateway.connectors.Connectors;
 import dev.malipo.gateway.jobs.Jobs;
 import dev.malipo.gateway.payments.CallbackUrls;
 import dev.malipo.gateway.payments.InitiationAnswered;
+import dev.malipo.gateway.payments.ParkedCallback;
 import dev.malipo.gateway.payments.Payment;
 import dev.malipo.gateway.payments.PaymentRepository;
 import dev.malipo.gateway.payments.PaymentTransitions;
+import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.Ids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Turns a provider callback into a status change, once. Every decision is taken holding the
@@ -99,13 +102,15 @@ class CallbackProcessor {
         Instant now = clock.instant();
         String headers = json.writeValueAsString(in.headers());
         String text = new String(in.body(), StandardCharsets.UTF_8);
+        ParkedCallback kept = new ParkedCallback(id, in.headers(), in.body(), in.channel());
+        if (parkWithoutReading(in, kept, now, headers, text)) return true;
         try {
             return Boolean.TRUE.equals(tx.execute(s -> {
                 Payment payment = payments.lockByCallbackToken(in.token()).orElse(null);
                 if (payment == null) return false;
                 if (!payment.initiationAnswered()) {
                     callbacks.insertParkedAtCommit(id, payment.id(), now, in.sourceIp(), headers, text, in.channel(),
-                            payments.callbacksParkedMark(payment.id()));
+                            payments.callbacksParkedMark(payment.id(), kept));
                     // Debug, not info: routine whenever a provider answers fast, and the payment's own
                     // lines (created, its status change) already tell the story.
                     log.debug("callback {} parked: {} initiation answer not stored yet", id, payment.id());
@@ -135,6 +140,34 @@ class CallbackProcessor {
                 return true;
             }));
         }
+    }
+
+    /**
+     * Parks a callback in one round trip (its row, the payment's note of it and the COMMIT) when
+     * this instance is waiting for its payment's initiation answer — a provider that calls back
+     * before answering, or as it answers. The payment's row is not read first: the note's UPDATE
+     * locks it and the commit fails unless the answer is still unstored. False when that does not
+     * apply or failed (nothing stored): the usual way decides.
+     */
+    private boolean parkWithoutReading(Incoming in, ParkedCallback kept, Instant now, String headers, String text) {
+        String paymentId = payments.answersAtCommit() ? payments.awaitingAnswerHere(in.token()) : null;
+        if (paymentId == null) return false;
+        try {
+            tx.executeWithoutResult(s -> {
+                payments.markParkedAtCommit(paymentId, in.token(), kept);
+                callbacks.insertAtCommit(kept.id(), paymentId, now, in.sourceIp(), headers, text, in.channel(), "parked", null,
+                        null, null);
+            });
+        } catch (CommitTail.NotOneRow answeredMeanwhile) {
+            log.debug("callback {}: {}; deciding it the usual way", kept.id(), answeredMeanwhile.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            // Rolled back whole; the usual way tries again, and stores the callback raw if it fails too.
+            log.warn("callback {} could not be parked at once ({}); trying the usual way", kept.id(), e.toString());
+            return false;
+        }
+        log.debug("callback {} parked: {} initiation answer not stored yet", kept.id(), paymentId);
+        return true;
     }
 
     /** The job: a stored callback still 'received' (its handling failed, or it needs the provider's word). */
@@ -176,23 +209,41 @@ class CallbackProcessor {
     @EventListener
     void onInitiationAnswered(InitiationAnswered event) {
         if (!event.callbacksParked()) return;
+        if (event.parkedHere() != null) {
+            // Decided from the copies this instance kept, not read back: each one's row must still be
+            // parked, and no other may be, when the transaction commits — else it fails, and the
+            // answer is stored the long way, which reads them.
+            for (ParkedCallback cb : event.parkedHere()) {
+                decideParked(event, cb.id(), cb::headers, cb.channel(), cb.body(), true);
+            }
+            callbacks.noneParkedAtCommit(event.paymentId());
+            return;
+        }
         for (CallbackRepository.StoredCallback cb : callbacks.parkedFor(event.paymentId())) {
-            Payment payment = event.latest() != null ? event.latest() : payments.find(event.paymentId()).orElseThrow();
-            Plan plan;
-            try {
-                plan = plan(payment, cb.id(), stored(cb.headers()), cb.channel(), bytes(cb));
-            } catch (RuntimeException e) {
-                log.warn("parked callback {} could not be read ({}); left to the job", cb.id(), e.toString());
-                toJob(cb.id());
-                continue;
-            }
-            Verdict v = apply(payment, plan);
-            if (v.payment() != null) event.moved(v.payment());
-            if (v.confirm() != null) {
-                toJob(cb.id());
-            } else {
-                callbacks.finishAtCommit(cb.id(), v.status(), v.dedupeKey(), v.note(), clock.instant());
-            }
+            decideParked(event, cb.id(), () -> stored(cb.headers()), cb.channel(), bytes(cb), false);
+        }
+    }
+
+    /** @param kept whether the callback is this instance's copy, not its stored row (see {@link #onInitiationAnswered}) */
+    private void decideParked(InitiationAnswered event, String callbackId, Supplier<Map<String, List<String>>> headers,
+                              String channel, byte[] body, boolean kept) {
+        Payment payment = event.latest() != null ? event.latest() : payments.find(event.paymentId()).orElseThrow();
+        Plan plan;
+        try {
+            plan = plan(payment, callbackId, headers.get(), channel, body);
+        } catch (RuntimeException e) {
+            log.warn("parked callback {} could not be read ({}); left to the job", callbackId, e.toString());
+            toJob(callbackId);
+            return;
+        }
+        Verdict v = apply(payment, plan);
+        if (v.payment() != null) event.moved(v.payment());
+        if (v.confirm() != null) {
+            toJob(callbackId);
+        } else if (kept) {
+            callbacks.finishKeptAtCommit(callbackId, v.status(), v.dedupeKey(), v.note(), clock.instant());
+        } else {
+            callbacks.finishAtCommit(callbackId, v.status(), v.dedupeKey(), v.note(), clock.instant());
         }
     }
 

@@ -89,6 +89,32 @@ class CallbackRepository {
         tail.atCommit(Sql.of(FINISH, status, dedupeKey, note, Timestamp.from(now), id));
     }
 
+    /**
+     * {@link #finishAtCommit} for a callback this instance parked and kept in memory: the commit
+     * fails ({@link CommitTail.NotOneRow}) unless the stored row is still parked — a park that
+     * rolled back, or a callback another worker decided meanwhile, is not decided again from the copy.
+     */
+    void finishKeptAtCommit(String id, String status, String dedupeKey, String note, Instant now) {
+        tail.atCommitChangingOneRow(Sql.of("""
+                        update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
+                        where id = ? and status = 'parked'""", status, dedupeKey, note, Timestamp.from(now), id),
+                "callback " + id + " was no longer parked");
+    }
+
+    /**
+     * Checks, with the transaction's last writes and after those queued before it, that no callback
+     * is left parked for the payment: the transaction deciding its parked callbacks from the copies
+     * this instance kept fails ({@link CommitTail.NotOneRow}) if another was parked that it did not
+     * know of. Sound only once the transaction holds the payment's row, which every park locks first.
+     */
+    void noneParkedAtCommit(String paymentId) {
+        // malipo_expect_one_row raises unless given 1: one minus the count is 1 only when none is left.
+        tail.atCommitCheck(Sql.of("""
+                        select malipo_expect_one_row(1 - count(*), ?) from provider_callbacks
+                        where payment_id = ? and status = 'parked'""",
+                "payment " + paymentId + " has parked callbacks this instance did not know of", paymentId));
+    }
+
     boolean park(String id) {
         tail.flush();
         return jdbc.sql("update provider_callbacks set status = 'parked' where id = ? and status = 'received'")

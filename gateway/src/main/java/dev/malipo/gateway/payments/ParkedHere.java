@@ -2,32 +2,77 @@ package dev.malipo.gateway.payments;
 
 import org.springframework.stereotype.Component;
 
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Payments for which this instance parked a callback whose initiation answer is not stored yet.
- * Only a hint, so that storing the answer can skip a shortcut bound to fail: the database decides
- * (a callback parked by another instance is not here, and the shortcut's own check catches it),
- * and a hint lost costs one failed check, never a wrong answer.
+ * What this instance knows of the payments whose initiation it is waiting on: which callback token
+ * names which of them, and the callbacks it parked for each before the answer was stored. Only
+ * hints, so that a callback can be parked and an answer stored in one round trip each: the
+ * database decides (every shortcut taken on a hint carries checks that fail its transaction when
+ * the hint was wrong — a callback parked by another instance, an answer stored meanwhile), and a
+ * hint lost costs a round trip, never a wrong answer.
  */
 @Component
-class ParkedHere {
-    /** Payments answered in the end forget their entry; this bounds those that never are (a crash). */
+public class ParkedHere {
+    /** Payments answered in the end forget their entries; this bounds those that never are (a crash). */
     static final int LIMIT = 10_000;
 
-    private final Set<String> paymentIds = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> awaitedByToken = new ConcurrentHashMap<>();
+    private final Map<String, Parked> parked = new ConcurrentHashMap<>();
 
-    void noteParked(String paymentId) {
-        if (paymentIds.size() >= LIMIT) paymentIds.clear();
-        paymentIds.add(paymentId);
+    /**
+     * The callbacks this instance parked for a payment: those whose content it kept, and whether it
+     * also parked one without keeping it (then only the database can say what is parked).
+     */
+    public record Parked(List<ParkedCallback> callbacks, boolean allKept) {
+        Parked with(ParkedCallback kept) {
+            List<ParkedCallback> more = new ArrayList<>(callbacks);
+            if (kept != null) more.add(kept);
+            return new Parked(List.copyOf(more), allKept && kept != null);
+        }
     }
 
-    boolean mayHaveParked(String paymentId) {
-        return paymentIds.contains(paymentId);
+    /** This instance is about to ask the provider to start the payment that {@code callbackToken} names. */
+    public void awaiting(String callbackToken, String paymentId) {
+        if (awaitedByToken.size() >= LIMIT) awaitedByToken.clear();
+        awaitedByToken.put(callbackToken, paymentId);
     }
 
-    void answered(String paymentId) {
-        paymentIds.remove(paymentId);
+    /** The payment whose initiation's answer this instance awaits, by its callback token; null when none. */
+    public String awaitedPayment(String callbackToken) {
+        return awaitedByToken.get(callbackToken);
+    }
+
+    /** A callback was parked for the payment, its content not kept. */
+    public void noteParked(String paymentId) {
+        note(paymentId, null);
+    }
+
+    /** A callback was parked for the payment (noted before the park commits: a park rolled back fails the check). */
+    public void noteParked(String paymentId, ParkedCallback callback) {
+        note(paymentId, callback);
+    }
+
+    private void note(String paymentId, ParkedCallback callback) {
+        if (parked.size() >= LIMIT) parked.clear();
+        parked.merge(paymentId, new Parked(List.of(), true).with(callback), (was, added) -> was.with(callback));
+    }
+
+    /** What this instance parked for the payment; null when nothing. */
+    public Parked parked(String paymentId) {
+        return parked.get(paymentId);
+    }
+
+    /** The answer is stored (or will never be, here): forget the payment's parked callbacks. */
+    public void answered(String paymentId) {
+        parked.remove(paymentId);
+    }
+
+    /** This instance no longer waits on the initiation that {@code callbackToken} names. */
+    public void notAwaiting(String callbackToken) {
+        awaitedByToken.remove(callbackToken);
     }
 }

@@ -177,14 +177,28 @@ public class PaymentRepository {
      * @param inserted the payment as inserted, its times in whole microseconds (as stored)
      */
     Payment answerAtCommit(Payment inserted, String providerReference, Instant at) {
+        return answerAtCommit(inserted, providerReference, at, false);
+    }
+
+    /**
+     * {@link #answerAtCommit} for a payment this instance has parked callbacks for (and kept them,
+     * see {@link ParkedHere}): the row is assumed parked instead. That other callbacks were not
+     * parked meanwhile is for the transaction to check, once this UPDATE holds the row: every park
+     * takes the row's lock first, so none can slip in after it.
+     */
+    Payment answerAtCommitWithParked(Payment inserted, String providerReference, Instant at) {
+        return answerAtCommit(inserted, providerReference, at, true);
+    }
+
+    private Payment answerAtCommit(Payment inserted, String providerReference, Instant at, boolean parked) {
         if (!answersAtCommit()) throw new IllegalStateException("the answer goes with the commit on PostgreSQL only");
         Instant now = at.truncatedTo(ChronoUnit.MICROS);
         tail.atCommitChangingOneRow(Sql.of("""
                         update payments set initiation_answered_at = ?, updated_at = ?,
                           provider_reference = coalesce(provider_reference, ?)
-                        where id = ? and initiation_answered_at is null and not callbacks_parked""",
+                        where id = ? and initiation_answered_at is null and\s""" + (parked ? "callbacks_parked" : "not callbacks_parked"),
                         ts(now), ts(now), providerReference, inserted.id()),
-                "payment " + inserted.id() + " was answered already, or a callback was parked for it");
+                "payment " + inserted.id() + " was answered already, or its parked callbacks were not as this instance knew them");
         return new Payment(inserted.id(), inserted.merchantId(), inserted.kind(), inserted.mode(), inserted.status(),
                 inserted.amount(), inserted.phone(), inserted.network(), inserted.reference(), inserted.description(),
                 inserted.metadata(), inserted.webhookUrl(), inserted.provider(), inserted.providerAccountId(),
@@ -198,7 +212,7 @@ public class PaymentRepository {
      * committed it — so a park that commits first always fails the check. Not relied on with H2
      * (dev mode), which keeps the answer's UPDATE first, under the lock it takes.
      */
-    boolean answersAtCommit() {
+    public boolean answersAtCommit() {
         return dialect.postgres();
     }
 
@@ -219,7 +233,40 @@ public class PaymentRepository {
     public Sql callbacksParkedMark(String id) {
         // Before the park commits: a park that then rolls back only costs the answer its shortcut.
         parkedHere.noteParked(id);
+        return parkMark(id);
+    }
+
+    /** {@link #callbacksParkedMark}, the callback kept here for the answer to decide without reading it back. */
+    public Sql callbacksParkedMark(String id, ParkedCallback callback) {
+        parkedHere.noteParked(id, callback);
+        return parkMark(id);
+    }
+
+    private static Sql parkMark(String id) {
         return Sql.of("update payments set callbacks_parked = true where id = ?", id);
+    }
+
+    /**
+     * The payment whose initiation's answer this instance is waiting for, by its callback token
+     * (null when none): a callback for it can be parked without first reading the row
+     * ({@link #markParkedAtCommit}).
+     */
+    public String awaitingAnswerHere(String callbackToken) {
+        return parkedHere.awaitedPayment(callbackToken);
+    }
+
+    /**
+     * Notes, with the transaction's last writes, that {@code callback} was parked for a payment
+     * whose answer this instance awaits, without having read or locked its row first: the UPDATE
+     * takes the lock, and the commit fails with {@link CommitTail.NotOneRow} (nothing stored) if
+     * the answer was stored meanwhile — the callback is then decided the usual way.
+     */
+    public void markParkedAtCommit(String paymentId, String callbackToken, ParkedCallback callback) {
+        parkedHere.noteParked(paymentId, callback);
+        tail.atCommitChangingOneRow(Sql.of("""
+                        update payments set callbacks_parked = true
+                        where id = ? and callback_token = ? and initiation_answered_at is null""", paymentId, callbackToken),
+                "payment " + paymentId + "'s initiation answer was stored before its callback could be parked");
     }
 
     public int setProviderReferenceIfMissing(String id, String providerReference, Instant now) {

@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -107,23 +108,42 @@ public class PaymentService {
         // coming back it goes ahead of new requests (WorkGate).
         CollectRequest c = collect;
         PayoutRequest p = payout;
-        Outcome outcome = work.awayWhile(() -> c != null ? connector.collect(c) : connector.payout(p));
+        // A callback that comes before the answer (a provider that answers fast) is parked without
+        // reading the row first when this instance knows it is waiting for the answer.
+        parkedHere.awaiting(token, id);
         try {
-            if (payments.answersAtCommit() && !parkedHere.mayHaveParked(id)) {
-                // The usual case with a real provider, whose callbacks come seconds after the answer: the
-                // row is known, so storing the answer goes with the commit — one round trip instead of two.
-                try {
-                    return logged(tx.execute(s -> decide(payments.answerAtCommit(payment, outcome.providerReference(), clock.instant()),
-                            false, outcome, answered)));
-                } catch (CommitTail.NotOneRow notAsAssumed) {
-                    // A callback was parked meanwhile (or another check failed): nothing was stored; the long way decides.
-                    log.debug("payment {}: answer not stored in one round trip ({}); storing it with a read", id, notAsAssumed.getMessage());
-                }
-            }
-            return recordInitiation(id, outcome, answered);
+            Outcome outcome = work.awayWhile(() -> c != null ? connector.collect(c) : connector.payout(p));
+            Created shortWay = answerInOneRoundTrip(payment, outcome, answered);
+            return shortWay != null ? shortWay : recordInitiation(id, outcome, answered);
         } finally {
             // Whichever way it was stored (a park noted while the short way succeeded included).
+            parkedHere.notAwaiting(token);
             parkedHere.answered(id);
+        }
+    }
+
+    /**
+     * Stores the initiation's answer, and decides the callbacks parked for it, with one round trip
+     * (the writes go with the COMMIT): when no callback is known to be parked (the usual case with
+     * a real provider, whose callbacks come seconds after the answer), or when this instance parked
+     * every one and kept them. The row is the one it inserted; the database checks that it is
+     * still as assumed. Null when the shortcut does not apply or its checks failed (nothing was
+     * stored): the long way decides.
+     */
+    Created answerInOneRoundTrip(Payment inserted, Outcome outcome, Consumer<Created> answered) {
+        if (!payments.answersAtCommit()) return null;
+        ParkedHere.Parked parked = parkedHere.parked(inserted.id());
+        if (parked != null && !parked.allKept()) return null;
+        try {
+            return logged(tx.execute(s -> parked == null
+                    ? decide(payments.answerAtCommit(inserted, outcome.providerReference(), clock.instant()), false, null, outcome, answered)
+                    : decide(payments.answerAtCommitWithParked(inserted, outcome.providerReference(), clock.instant()), true,
+                    parked.callbacks(), outcome, answered)));
+        } catch (CommitTail.NotOneRow notAsAssumed) {
+            // A callback was parked meanwhile (or another check failed): nothing was stored; the long way decides.
+            log.debug("payment {}: answer not stored in one round trip ({}); storing it with a read", inserted.id(),
+                    notAsAssumed.getMessage());
+            return null;
         }
     }
 
@@ -145,7 +165,7 @@ public class PaymentService {
             // Answered already (reconciliation after a crash): who knows what was parked meanwhile.
             PaymentRepository.AnswerStored stored = payments.markInitiationAnswered(paymentId, outcome.providerReference(), clock.instant())
                     .orElseGet(() -> new PaymentRepository.AnswerStored(payments.lock(paymentId), true));
-            return decide(stored.payment(), stored.callbacksParked(), outcome, answered);
+            return decide(stored.payment(), stored.callbacksParked(), null, outcome, answered);
         }));
     }
 
@@ -154,9 +174,11 @@ public class PaymentService {
      * by the UPDATE that stored the answer, by lock(), or — when that UPDATE goes with the commit —
      * by the commit's first write, every write here going after it).
      *
-     * @param p the payment as storing the answer leaves it
+     * @param p          the payment as storing the answer leaves it
+     * @param parkedHere the parked callbacks as this instance kept them, when it kept every one; null to read them
      */
-    private Created decide(Payment p, boolean callbacksParked, Outcome outcome, Consumer<Created> answered) {
+    private Created decide(Payment p, boolean callbacksParked, List<ParkedCallback> parkedHere, Outcome outcome,
+                           Consumer<Created> answered) {
         // Only at initiation do NotSent and Unknown settle anything; the rest is the usual mapping.
         Payment moved = switch (outcome) {
             case Outcome.NotSent n -> transitions.moveHeldTo(p, PaymentStatus.FAILED, null, new FailureReason(
@@ -167,7 +189,7 @@ public class PaymentService {
         };
         // Callbacks that came before this answer are applied now, in this transaction; whoever
         // moves the payment says how it left it.
-        InitiationAnswered answer = new InitiationAnswered(p.id(), moved != null ? moved : p, callbacksParked);
+        InitiationAnswered answer = new InitiationAnswered(p.id(), moved != null ? moved : p, callbacksParked, parkedHere);
         events.publishEvent(answer);
         Created c = new Created(answer.latest(), outcome);
         answered.accept(c);

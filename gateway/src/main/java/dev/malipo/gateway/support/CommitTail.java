@@ -47,8 +47,19 @@ public class CommitTail {
         this.dialect = dialect;
     }
 
-    /** @param unlessOneRow null, or why the transaction must fail if the write changes other than one row */
-    private record Write(Sql sql, IntConsumer rows, String unlessOneRow) {
+    /**
+     * @param unlessOneRow null, or why the transaction must fail if the write changes other than one row
+     * @param check        a SELECT of one row that raises (SQLSTATE MLP01) itself when the transaction must fail
+     */
+    private record Write(Sql sql, IntConsumer rows, String unlessOneRow, boolean check) {
+        Write(Sql sql, IntConsumer rows, String unlessOneRow) {
+            this(sql, rows, unlessOneRow, false);
+        }
+
+        /** Whether the database answers it with a row (a check) rather than a count. */
+        boolean answersWithRow() {
+            return check || unlessOneRow != null;
+        }
     }
 
     /**
@@ -91,7 +102,22 @@ public class CommitTail {
         }, otherwise));
     }
 
+    /**
+     * Runs {@code check} — a SELECT of one row that raises SQLSTATE MLP01 (malipo_expect_one_row)
+     * when what the transaction assumed does not hold — in its place among the transaction's last
+     * writes, so that it sees those queued before it; the transaction then fails with
+     * {@link NotOneRow} and none of it is committed. PostgreSQL only.
+     */
+    public void atCommitCheck(Sql check) {
+        if (!dialect.postgres()) throw new IllegalStateException("checks at commit run on PostgreSQL only");
+        queue(new Write(check, rows -> {
+        }, null, true));
+    }
+
     private void queue(Write write) {
+        if (write.check() && !TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("a check at commit outside a transaction checks nothing");
+        }
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             write.rows().accept(write.sql().update(client));
             return;
@@ -163,7 +189,9 @@ public class CommitTail {
         List<Object> args = new ArrayList<>();
         for (Write w : writes) {
             args.addAll(w.sql().args());
-            if (w.unlessOneRow() == null) {
+            if (w.check()) {
+                text.add(w.sql().text());
+            } else if (w.unlessOneRow() == null) {
                 text.add(w.sql().text());
             } else {
                 // The count is checked by the database, before the COMMIT behind it can run.
@@ -179,7 +207,7 @@ public class CommitTail {
                 boolean resultSet = ps.execute();
                 for (int i = 0; i < counts.length; i++) {
                     Write w = writes.get(i);
-                    if (resultSet != (w.unlessOneRow() != null)) { // only the checked ones answer with a row
+                    if (resultSet != w.answersWithRow()) { // only the checked ones answer with a row
                         throw new IllegalStateException("a write queued at commit " + (resultSet ? "returned rows" : "returned no check")
                                 + ": " + w.sql().text());
                     }

@@ -152,6 +152,41 @@ class CommitTailTest {
     }
 
     @Test
+    void onPostgresACheckSeesTheWritesQueuedBeforeItAndCommitsWithThemInOneRoundTrip() {
+        open(TestDatabase.postgres());
+        int flushes = flushesOf(() -> tx.executeWithoutResult(s -> {
+            tail.atCommit(Sql.of(INSERT, "a", 1));
+            tail.atCommitCheck(Sql.of("select malipo_expect_one_row(count(*), ?) from commit_tail_probe where id = ?", "a missing", "a"));
+            tail.atCommit(Sql.of(INSERT, "b", 1));
+        }));
+        assertThat(flushes).isEqualTo(1);
+        assertThat(ids()).containsExactly("a", "b");
+    }
+
+    @Test
+    void onPostgresAFailingCheckFailsTheTransactionBeforeItCommits() {
+        open(TestDatabase.postgres());
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> {
+            jdbc.sql(INSERT).params("made-at-once", 1).update();
+            tail.atCommit(Sql.of(INSERT, "queued-before", 1));
+            tail.atCommitCheck(Sql.of("select malipo_expect_one_row(1 - count(*), ?) from commit_tail_probe where id = ?",
+                    "queued-before is there", "queued-before"));
+        })).isInstanceOf(CommitTail.NotOneRow.class).hasMessageContaining("queued-before is there");
+        assertThat(ids()).isEmpty();
+    }
+
+    @Test
+    void aCheckOutsideATransactionOrOnH2IsRefused() {
+        open(TestDatabase.postgres());
+        assertThatThrownBy(() -> tail.atCommitCheck(Sql.of("select 1"))).isInstanceOf(IllegalStateException.class);
+        dataSource.destroy();
+        db.close();
+        open(TestDatabase.h2());
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> tail.atCommitCheck(Sql.of("select 1"))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("PostgreSQL only");
+    }
+
+    @Test
     void onPostgresAWriteQueuedOnceTheWritesWereCommittedIsRefusedNotLost() {
         open(TestDatabase.postgres());
         List<RuntimeException> refused = new ArrayList<>();
