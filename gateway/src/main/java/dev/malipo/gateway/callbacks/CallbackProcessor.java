@@ -9,6 +9,7 @@ import dev.malipo.core.connector.StatusQuery;
 import dev.malipo.core.payment.PaymentStatus;
 import dev.malipo.gateway.connectors.Connectors;
 import dev.malipo.gateway.jobs.Jobs;
+import dev.malipo.gateway.payments.AnsweredHere;
 import dev.malipo.gateway.payments.CallbackUrls;
 import dev.malipo.gateway.payments.InitiationAnswered;
 import dev.malipo.gateway.payments.ParkedCallback;
@@ -66,9 +67,11 @@ class CallbackProcessor {
     private final JsonMapper json;
     private final Clock clock;
     private final CallbackUrls callbackUrls;
+    private final AnsweredHere answeredHere;
 
     CallbackProcessor(CallbackUrls callbackUrls, CallbackRepository callbacks, PaymentRepository payments, PaymentTransitions transitions,
-                      Connectors connectors, Jobs jobs, TransactionTemplate tx, JsonMapper json, Clock clock) {
+                      Connectors connectors, Jobs jobs, TransactionTemplate tx, JsonMapper json, Clock clock,
+                      AnsweredHere answeredHere) {
         this.callbacks = callbacks;
         this.payments = payments;
         this.transitions = transitions;
@@ -78,6 +81,7 @@ class CallbackProcessor {
         this.json = json;
         this.clock = clock;
         this.callbackUrls = callbackUrls;
+        this.answeredHere = answeredHere;
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -104,6 +108,7 @@ class CallbackProcessor {
         String text = new String(in.body(), StandardCharsets.UTF_8);
         ParkedCallback kept = new ParkedCallback(id, in.headers(), in.body(), in.channel());
         if (parkWithoutReading(in, kept, now, headers, text)) return true;
+        if (settleWithoutReading(in, id, now, headers, text)) return true;
         try {
             return Boolean.TRUE.equals(tx.execute(s -> {
                 Payment payment = payments.lockByCallbackToken(in.token()).orElse(null);
@@ -167,6 +172,44 @@ class CallbackProcessor {
             return false;
         }
         log.debug("callback {} parked: {} initiation answer not stored yet", kept.id(), paymentId);
+        return true;
+    }
+
+    /** Thrown to drop a shortcut's transaction whose plan turned out not to be a plain settlement. */
+    private static final class NotAPlainSettlement extends RuntimeException {
+        NotAPlainSettlement() {
+            super("not a plain settlement", null, false, false);
+        }
+    }
+
+    /**
+     * Settles a payment in one round trip (the status change checked to find it still pending, its
+     * event and deliveries, the callback's row and the COMMIT) when this instance stored the
+     * payment's answer and still has it ({@link AnsweredHere}) — with a real provider, whose
+     * callback comes seconds after the answer, the usual case. Only a callback that settles the
+     * payment goes this way; false when it is another, when the payment is not known here, or when
+     * the check failed (a duplicate settled it meanwhile): nothing stored, and the usual way, which
+     * reads the row under its lock, decides.
+     */
+    private boolean settleWithoutReading(Incoming in, String id, Instant now, String headers, String text) {
+        Payment answered = payments.answersAtCommit() ? answeredHere.take(in.token()) : null;
+        if (answered == null) return false;
+        try {
+            tx.executeWithoutResult(s -> {
+                Plan plan = plan(answered, id, in.headers(), in.channel(), in.body(), true);
+                if (!(plan instanceof Plan.Settle) || plan.learn() != null) throw new NotAPlainSettlement();
+                // Not held: the status change is checked against the status as stored, not as seen.
+                Verdict v = apply(answered, plan);
+                callbacks.insertAtCommit(id, answered.id(), now, in.sourceIp(), headers, text, in.channel(), v.status(),
+                        v.dedupeKey(), v.note(), now);
+            });
+        } catch (NotAPlainSettlement | CommitTail.NotOneRow usualWay) {
+            return false;
+        } catch (RuntimeException e) {
+            log.warn("callback {} could not be decided at once ({}); trying the usual way", id, e.toString());
+            return false;
+        }
+        log.debug("callback {} for {}: settled without reading it back", id, answered.id());
         return true;
     }
 
@@ -291,17 +334,25 @@ class CallbackProcessor {
 
     /** Reads and checks a callback against its (locked) payment; writes nothing. */
     private Plan plan(Payment payment, String callbackId, Map<String, List<String>> headers, String channel, byte[] body) {
+        return plan(payment, callbackId, headers, channel, body, false);
+    }
+
+    /** @param tentative a plan that may be dropped (see {@link #settleWithoutReading}): a rejection is not logged */
+    private Plan plan(Payment payment, String callbackId, Map<String, List<String>> headers, String channel, byte[] body,
+                      boolean tentative) {
         CallbackEvent event;
         try {
             event = connectors.connector(payment.providerAccountId()).parseCallback(withChannel(headers, channel), body);
         } catch (CallbackRejectedException e) {
-            log.warn("callback {} for {} rejected: {}", callbackId, payment.id(), e.getMessage());
+            if (!tentative) log.warn("callback {} for {} rejected: {}", callbackId, payment.id(), e.getMessage());
             return new Plan.Finish(Verdict.of("rejected", null, truncate(e.getMessage())), null);
         }
         if (payment.providerReference() != null && event.providerReference() != null
                 && !Objects.equals(payment.providerReference(), event.providerReference())) {
-            log.warn("callback {} names {} but {} is {}", callbackId, event.providerReference(), payment.id(),
-                    payment.providerReference());
+            if (!tentative) {
+                log.warn("callback {} names {} but {} is {}", callbackId, event.providerReference(), payment.id(),
+                        payment.providerReference());
+            }
             return new Plan.Finish(Verdict.of("rejected", event.dedupeKey(), "provider reference does not match the payment"),
                     null);
         }
@@ -335,7 +386,8 @@ class CallbackProcessor {
             case Plan.Finish f -> f.verdict().withPayment(known);
             case Plan.Confirm c -> new Verdict(null, c.event().dedupeKey(), null, c.event(), known);
             case Plan.Settle s -> {
-                // Every caller holds the payment's row lock (see the class comment).
+                // Every caller holds the payment's row lock (see the class comment), but for
+                // settleWithoutReading, whose change the database checks against the stored status.
                 Payment moved = transitions.applyDefiniteToHeld(payment, s.event().outcome());
                 yield Verdict.of("processed", s.event().dedupeKey(), moved != null ? "applied" : "no change")
                         .withPayment(moved != null ? moved : known);

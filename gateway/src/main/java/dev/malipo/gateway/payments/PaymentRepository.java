@@ -289,16 +289,17 @@ public class PaymentRepository {
 
     /**
      * {@link #transition} for a payment whose row this transaction has locked, so its status cannot
-     * have moved since it was read: the UPDATE goes with the transaction's last writes
-     * ({@link CommitTail}) and the payment as it leaves it is worked out here, not read back. Should
-     * the UPDATE find the status moved all the same, the commit fails.
+     * have moved since it was read — or whose stored copy this instance trusts only as far as the
+     * database's check goes ({@link AnsweredHere}): the UPDATE goes with the transaction's last
+     * writes ({@link CommitTail}) and the payment as it leaves it is worked out here, not read back.
+     * Should the UPDATE find the status moved, the commit fails ({@link CommitTail.NotOneRow}).
      *
      * @return the payment as the change leaves it
      */
     Payment transitionAtCommit(Payment held, PaymentStatus to, String receipt, FailureReason failure, Instant at) {
         Instant now = at.truncatedTo(ChronoUnit.MICROS); // what both databases keep of it
         tail.atCommitChangingOneRow(new Sql(TRANSITION, transitionArgs(held.id(), held.status(), to, receipt, failure, now)),
-                "payment " + held.id() + " was no longer " + held.status().apiName() + " though this transaction held its row");
+                "payment " + held.id() + " was no longer " + held.status().apiName() + " when its change was committed");
         return new Payment(held.id(), held.merchantId(), held.kind(), held.mode(), to, held.amount(), held.phone(), held.network(),
                 held.reference(), held.description(), held.metadata(), held.webhookUrl(), held.provider(),
                 held.providerAccountId(), held.providerReference(), receipt != null ? receipt : held.receipt(), failure,

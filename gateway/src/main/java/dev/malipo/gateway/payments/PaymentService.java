@@ -47,10 +47,12 @@ public class PaymentService {
     private final Clock clock;
     private final WorkGate work;
     private final ParkedHere parkedHere;
+    private final AnsweredHere answeredHere;
 
     PaymentService(PaymentRepository payments, PaymentTransitions transitions, Connectors connectors,
                    CallbackUrls callbackUrls, TransactionTemplate tx, ApplicationEventPublisher events,
-                   MalipoProperties properties, Clock clock, WorkGate work, ParkedHere parkedHere) {
+                   MalipoProperties properties, Clock clock, WorkGate work, ParkedHere parkedHere,
+                   AnsweredHere answeredHere) {
         this.payments = payments;
         this.transitions = transitions;
         this.connectors = connectors;
@@ -61,6 +63,7 @@ public class PaymentService {
         this.clock = clock;
         this.work = work;
         this.parkedHere = parkedHere;
+        this.answeredHere = answeredHere;
     }
 
     /** The stored payment and what the provider said to its initiation. */
@@ -114,7 +117,9 @@ public class PaymentService {
         try {
             Outcome outcome = work.awayWhile(() -> c != null ? connector.collect(c) : connector.payout(p));
             Created shortWay = answerInOneRoundTrip(payment, outcome, answered);
-            return shortWay != null ? shortWay : recordInitiation(id, outcome, answered);
+            Created stored = shortWay != null ? shortWay : recordInitiation(id, outcome, answered);
+            answeredHere.remember(stored.payment()); // committed: its callback may decide it without reading it back
+            return stored;
         } finally {
             // Whichever way it was stored (a park noted while the short way succeeded included).
             parkedHere.notAwaiting(token);
