@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What PostgreSQL and its JDBC client spend per payment flow for several shapes of the same writes
  * (run by bench/pg-shapes): "today", the statements and transactions Malipo sends for one flow
- * in the benchmark's instant mode, as captured with log_statement = all; and "batched", the same
+ * in the benchmark's instant mode, as captured with log_statement = all ("round15": as it sent them
+ * before round 16, described below); and "batched", the same
  * rows written for N flows at a time, one multi-row statement where today sends one per flow —
  * what a gateway gathering concurrent requests into shared transactions would send — as VALUES
  * lists of N rows ("values"), or as arrays taken apart by unnest(), planned for each batch
@@ -35,7 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * batching could buy at most on those two, before its own costs (the wait to gather a batch, and
  * falling back to one flow at a time when one row of a batch fails).
  *
- * <p>Per flow, today: (1) the idempotency key's claim and the payment's INSERT, one statement,
+ * <p>Per flow, today: the claim as below; the callback parked in one round trip, its payment's
+ * row not read first; the answer and the decision of the callback kept in memory in one round
+ * trip (see {@link Client#today}); the write-behind as below. Per flow in round 15 ("round15"):
+ * (1) the idempotency key's claim and the payment's INSERT, one statement,
  * autocommit; (2) the callback, parked: the payment locked by its callback token, then its
  * parked flag, the callback's row and the COMMIT in one round trip; (3) the initiation's answer:
  * the UPDATE storing it (RETURNING the row), the parked callbacks' SELECT, then the status change
@@ -61,11 +65,12 @@ public final class StatementShapesBench {
         if (!Set.of("create", "park", "answer").containsAll(batchedKinds)) {
             throw new IllegalArgumentException("batched kinds: create, park and/or answer");
         }
-        if (!List.of("today", "answered-first", "answered-first-at-commit", "arrays", "arrays-generic", "values").contains(shape)) {
+        if (!List.of("today", "round15", "answered-first", "answered-first-at-commit", "arrays", "arrays-generic", "values").contains(shape)) {
             throw new IllegalArgumentException("shape: today, answered-first, answered-first-at-commit, arrays, arrays-generic or values");
         }
         boolean answeredFirst = shape.startsWith("answered-first");
-        boolean today = shape.equals("today") || answeredFirst;
+        boolean round15 = shape.equals("round15");
+        boolean today = shape.equals("today") || round15 || answeredFirst;
         boolean arrays = shape.startsWith("arrays");
         int perRound = today ? 1 : batch;
 
@@ -91,6 +96,7 @@ public final class StatementShapesBench {
                     }
                     while (!stop.get()) {
                         if (answeredFirst) client.answeredFirst(shape.endsWith("at-commit"));
+                        else if (round15) client.round15();
                         else if (today) client.today();
                         else if (arrays) client.batched(perRound);
                         else client.values(perRound, batchedKinds);
@@ -331,7 +337,49 @@ public final class StatementShapesBench {
                     "payment.succeeded", at, Timestamp.from(when.plusSeconds(30)), x.deliveryId, f.endpointId, f.endpointUrl));
         }
 
+        /**
+         * The gateway's flow in instant mode since round 16: the claim with the payment; the
+         * callback parked in one round trip (the payment's note of it checked to change one
+         * unanswered row, the callback's row, the COMMIT), its row not read first; the answer in
+         * one round trip (the answer's UPDATE checked against a parked row, the status change,
+         * event and delivery, the kept callback's status checked, the check that no other is
+         * parked, the key's answer, the COMMIT).
+         */
         void today() throws SQLException {
+            Flow x = Flow.next();
+            todayCreate(x);
+            conn.setAutoCommit(false);
+            Timestamp received = Timestamp.from(Instant.now());
+            exec(conn, """
+                            with w as (update payments set callbacks_parked = true
+                            where id = ? and callback_token = ? and initiation_answered_at is null returning 1) select malipo_expect_one_row(count(*), ?) from w;
+                            insert into provider_callbacks (id, payment_id, received_at, source_ip, headers, body, channel, status,
+                              dedupe_key, note, processed_at)
+                            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                            commit""",
+                    x.paymentId, x.token, "payment " + x.paymentId + " was answered", x.callbackId, x.paymentId, received, "127.0.0.1",
+                    CALLBACK_HEADERS, x.callbackBody(), "result", "parked", null, null, null);
+            conn.commit();
+
+            Instant answered = Instant.now();
+            Timestamp at = Timestamp.from(answered);
+            List<Object> args = new ArrayList<>(Arrays.asList(at, at, x.checkout, x.paymentId, "payment " + x.paymentId + " not as kept"));
+            args.addAll(settleArgs(x, answered));
+            args.addAll(List.of("processed", "stk:" + x.checkout, "applied", at, x.callbackId, "callback " + x.callbackId + " not parked"));
+            args.addAll(List.of("payment " + x.paymentId + " has other parked callbacks", x.paymentId));
+            args.addAll(List.of(201, x.view(f.accountId, answered), f.merchantId, x.key));
+            exec(conn, "with w as (" + ANSWER + " and callbacks_parked returning 1) select malipo_expect_one_row(count(*), ?) from w;\n"
+                    + SETTLE + """
+                    with w as (update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
+                    where id = ? and status = 'parked' returning 1) select malipo_expect_one_row(count(*), ?) from w;
+                    select malipo_expect_one_row(1 - count(*), ?) from provider_callbacks where payment_id = ? and status = 'parked';
+                    """ + COMPLETE_KEY + ";\ncommit", args.toArray());
+            conn.commit();
+            delivered(x);
+        }
+
+        /** The gateway's flow in instant mode in rounds 12-15: six round trips (see the class comment). */
+        void round15() throws SQLException {
             Flow x = Flow.next();
             todayCreate(x);
             todayPark(x);
