@@ -1,18 +1,13 @@
 package dev.malipo.gateway.callbacks;
 
-import dev.malipo.gateway.connectors.Connectors;
-import dev.malipo.gateway.merchants.MerchantService;
-import dev.malipo.gateway.merchants.Mode;
 import dev.malipo.gateway.payments.ParkedHere;
+import dev.malipo.gateway.support.PendingPayments;
 import dev.malipo.gateway.support.PostgresTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -27,9 +22,7 @@ class ParkWithoutReadingTest extends PostgresTestBase {
     @Autowired
     CallbackProcessor processor;
     @Autowired
-    MerchantService merchants;
-    @Autowired
-    Connectors connectors;
+    PendingPayments rows;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -78,7 +71,7 @@ class ParkWithoutReadingTest extends PostgresTestBase {
     }
 
     private static String token() {
-        return Long.toHexString(System.nanoTime()) + "00112233445566778899";
+        return PendingPayments.token();
     }
 
     private CallbackProcessor.Incoming callback(String token) {
@@ -90,17 +83,6 @@ class ParkWithoutReadingTest extends PostgresTestBase {
     }
 
     private String payment(String token, boolean answered) {
-        String merchant = merchants.create("Park " + System.nanoTime()).merchantId();
-        String account = connectors.addAccount(merchant, "mpesa", "KE", Mode.TEST, URI.create("http://127.0.0.1:1"),
-                Map.of("consumer-key", "k", "consumer-secret", "s", "short-code", "174379", "passkey", "p")).id();
-        String id = "pay_park" + System.nanoTime();
-        Timestamp now = Timestamp.from(Instant.now());
-        jdbc.sql("""
-                        insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, provider,
-                          provider_account_id, provider_reference, callback_token, created_at, updated_at, initiation_answered_at)
-                        values (?, ?, 'collection', 'test', 'pending', 100, 'KES', '+254708374149', 'safaricom', 'mpesa', ?,
-                          'ws_CO_park', ?, ?, ?, ?)""")
-                .params(id, merchant, account, token, now, now, answered ? now : null).update();
-        return id;
+        return rows.insert("park", token, "ws_CO_park", answered);
     }
 }

@@ -1,21 +1,15 @@
 package dev.malipo.gateway.callbacks;
 
-import dev.malipo.gateway.connectors.Connectors;
-import dev.malipo.gateway.merchants.MerchantService;
-import dev.malipo.gateway.merchants.Mode;
 import dev.malipo.gateway.payments.AnsweredHere;
 import dev.malipo.gateway.payments.Payment;
 import dev.malipo.gateway.payments.PaymentRepository;
+import dev.malipo.gateway.support.PendingPayments;
 import dev.malipo.gateway.support.PostgresTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -30,9 +24,7 @@ class SettleWithoutReadingTest extends PostgresTestBase {
     @Autowired
     CallbackProcessor processor;
     @Autowired
-    MerchantService merchants;
-    @Autowired
-    Connectors connectors;
+    PendingPayments rows;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -108,17 +100,6 @@ class SettleWithoutReadingTest extends PostgresTestBase {
 
     /** A pending payment as storing its initiation's answer leaves it. */
     private Payment answeredPayment() {
-        String merchant = merchants.create("Settle " + System.nanoTime()).merchantId();
-        String account = connectors.addAccount(merchant, "mpesa", "KE", Mode.TEST, URI.create("http://127.0.0.1:1"),
-                Map.of("consumer-key", "k", "consumer-secret", "s", "short-code", "174379", "passkey", "p")).id();
-        String id = "pay_settle" + System.nanoTime();
-        Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
-        jdbc.sql("""
-                        insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, provider,
-                          provider_account_id, provider_reference, callback_token, created_at, updated_at, initiation_answered_at)
-                        values (?, ?, 'collection', 'test', 'pending', 100, 'KES', '+254708374149', 'safaricom', 'mpesa', ?, ?, ?, ?, ?, ?)""")
-                .params(id, merchant, account, "ws_CO_" + id, Long.toHexString(System.nanoTime()) + "aabbccddeeff0011", now, now, now)
-                .update();
-        return payments.find(id).orElseThrow();
+        return payments.find(rows.insert("settle", PendingPayments.token(), "ws_CO_settle" + System.nanoTime(), true)).orElseThrow();
     }
 }

@@ -1,11 +1,10 @@
 package dev.malipo.gateway.payments;
 
-import dev.malipo.gateway.connectors.Connectors;
 import dev.malipo.gateway.merchants.MerchantService;
-import dev.malipo.gateway.merchants.Mode;
 import dev.malipo.gateway.support.CommitTail;
 import dev.malipo.gateway.support.ApiClient;
 import dev.malipo.gateway.support.Await;
+import dev.malipo.gateway.support.PendingPayments;
 import dev.malipo.gateway.support.PostgresTestBase;
 import dev.malipo.gateway.support.Sandbox;
 import org.junit.jupiter.api.AfterAll;
@@ -15,12 +14,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,9 +42,9 @@ class AnswerAtCommitTest extends PostgresTestBase {
     @Autowired
     ParkedHere parkedHere;
     @Autowired
-    PaymentRepository payments;
+    PendingPayments rows;
     @Autowired
-    Connectors connectors;
+    PaymentRepository payments;
     @Autowired
     TransactionTemplate tx;
 
@@ -93,18 +90,7 @@ class AnswerAtCommitTest extends PostgresTestBase {
 
     /** A pending payment as creation leaves it, before its initiation's answer. */
     private Payment unansweredPayment() {
-        String merchant = merchants.create("Answer " + UUID.randomUUID()).merchantId();
-        String account = connectors.addAccount(merchant, "mpesa", "KE", Mode.TEST, URI.create("http://127.0.0.1:1"),
-                Map.of("consumer-key", "k", "consumer-secret", "s", "short-code", "174379", "passkey", "p")).id();
-        String id = "pay_answer" + System.nanoTime();
-        Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
-        jdbc.sql("""
-                        insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference, metadata,
-                          provider, provider_account_id, callback_token, created_at, updated_at)
-                        values (?, ?, 'collection', 'test', 'pending', 100, 'KES', '+254708374149', 'safaricom', 'R1', '{"a":"1"}',
-                          'mpesa', ?, ?, ?, ?)""")
-                .params(id, merchant, account, Long.toHexString(System.nanoTime()) + "0123456789abcdef", now, now).update();
-        return payments.find(id).orElseThrow();
+        return payments.find(rows.insert("answer", PendingPayments.token(), null, false)).orElseThrow();
     }
 
     @Test

@@ -1,22 +1,17 @@
 package dev.malipo.gateway.payments;
 
 import dev.malipo.core.connector.Outcome;
-import dev.malipo.gateway.connectors.Connectors;
-import dev.malipo.gateway.merchants.MerchantService;
-import dev.malipo.gateway.merchants.Mode;
+import dev.malipo.gateway.support.PendingPayments;
 import dev.malipo.gateway.support.PostgresTestBase;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,9 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AnswerWithKeptCallbacksTest extends PostgresTestBase {
     @Autowired
-    MerchantService merchants;
-    @Autowired
-    Connectors connectors;
+    PendingPayments rows;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -143,17 +136,6 @@ class AnswerWithKeptCallbacksTest extends PostgresTestBase {
 
     /** A pending payment as creation leaves it, before its initiation's answer. */
     private Payment unansweredPayment() {
-        String merchant = merchants.create("Kept " + UUID.randomUUID()).merchantId();
-        String account = connectors.addAccount(merchant, "mpesa", "KE", Mode.TEST, URI.create("http://127.0.0.1:1"),
-                Map.of("consumer-key", "k", "consumer-secret", "s", "short-code", "174379", "passkey", "p")).id();
-        String id = "pay_kept" + System.nanoTime();
-        Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
-        jdbc.sql("""
-                        insert into payments (id, merchant_id, kind, mode, status, amount, currency, phone, network, reference, metadata,
-                          provider, provider_account_id, callback_token, created_at, updated_at)
-                        values (?, ?, 'collection', 'test', 'pending', 100, 'KES', '+254708374149', 'safaricom', 'R1', '{"a":"1"}',
-                          'mpesa', ?, ?, ?, ?)""")
-                .params(id, merchant, account, Long.toHexString(System.nanoTime()) + "0123456789abcdef", now, now).update();
-        return payments.find(id).orElseThrow();
+        return payments.find(rows.insert("kept", PendingPayments.token(), null, false)).orElseThrow();
     }
 }
