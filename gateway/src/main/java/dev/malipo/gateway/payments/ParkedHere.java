@@ -22,6 +22,7 @@ public class ParkedHere {
 
     private final Map<String, String> awaitedByToken = new ConcurrentHashMap<>();
     private final Map<String, Parked> parked = new ConcurrentHashMap<>();
+    private static final Parked NONE = new Parked(List.of(), true);
 
     /**
      * The callbacks this instance parked for a payment: those whose content it kept, and whether it
@@ -48,17 +49,16 @@ public class ParkedHere {
 
     /** A callback was parked for the payment, its content not kept. */
     public void noteParked(String paymentId) {
-        note(paymentId, null);
+        noteParked(paymentId, null);
     }
 
-    /** A callback was parked for the payment (noted before the park commits: a park rolled back fails the check). */
+    /**
+     * A callback was parked for the payment (noted before the park commits: a park rolled back fails
+     * the check); {@code callback} null when its content was not kept.
+     */
     public void noteParked(String paymentId, ParkedCallback callback) {
-        note(paymentId, callback);
-    }
-
-    private void note(String paymentId, ParkedCallback callback) {
         if (parked.size() >= LIMIT) parked.clear();
-        parked.merge(paymentId, new Parked(List.of(), true).with(callback), (was, added) -> was.with(callback));
+        parked.compute(paymentId, (id, was) -> (was != null ? was : NONE).with(callback));
     }
 
     /** What this instance parked for the payment; null when nothing. */

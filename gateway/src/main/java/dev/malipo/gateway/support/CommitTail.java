@@ -189,9 +189,7 @@ public class CommitTail {
         List<Object> args = new ArrayList<>();
         for (Write w : writes) {
             args.addAll(w.sql().args());
-            if (w.check()) {
-                text.add(w.sql().text());
-            } else if (w.unlessOneRow() == null) {
+            if (w.check() || w.unlessOneRow() == null) { // a check raises on its own
                 text.add(w.sql().text());
             } else {
                 // The count is checked by the database, before the COMMIT behind it can run.
