@@ -10,8 +10,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +52,33 @@ class SettleWithoutReadingTest extends PostgresTestBase {
                 .query(String.class).list()).containsExactly("processed/applied");
         assertThat(events(answered)).containsExactly("payment.succeeded");
         assertThat(answeredHere.take(answered.callbackToken())).as("taken once").isNull();
+    }
+
+    @Test
+    void theSameCallbackTwiceAtOnceSettlesThePaymentOnce() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Payment answered = answeredPayment();
+            answeredHere.remember(answered);
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Boolean>> received = new ArrayList<>();
+                for (int copy = 0; copy < 2; copy++) {
+                    received.add(threads.submit(() -> {
+                        start.await();
+                        return processor.receive(callback(answered, 0, "RTWICE0001"));
+                    }));
+                }
+                start.countDown();
+                for (Future<Boolean> r : received) assertThat(r.get(10, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                threads.shutdownNow();
+            }
+            assertThat(payments.find(answered.id()).orElseThrow().status().apiName()).isEqualTo("succeeded");
+            assertThat(jdbc.sql("select status from provider_callbacks where payment_id = ?").param(answered.id())
+                    .query(String.class).list()).as("round %d", round).containsExactlyInAnyOrder("processed", "duplicate");
+            assertThat(events(answered)).as("round %d", round).containsExactly("payment.succeeded");
+        }
     }
 
     @Test

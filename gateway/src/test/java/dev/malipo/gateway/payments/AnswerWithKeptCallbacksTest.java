@@ -50,6 +50,24 @@ class AnswerWithKeptCallbacksTest extends PostgresTestBase {
     }
 
     @Test
+    void theSameCallbackParkedTwiceHereSettlesThePaymentOnceAndTheCopyIsADuplicate() {
+        Payment inserted = unansweredPayment();
+        String reference = "ws_CO_" + inserted.id();
+        ParkedCallback first = park(inserted, reference, "RTWICE0001");
+        ParkedCallback again = park(inserted, reference, "RTWICE0001");
+        parkedHere.noteParked(inserted.id(), first);
+        parkedHere.noteParked(inserted.id(), again);
+
+        PaymentService.Created created = service.answerInOneRoundTrip(inserted, accepted(inserted), c -> {
+        });
+
+        assertThat(created).isNotNull();
+        assertThat(created.payment().status().apiName()).isEqualTo("succeeded");
+        assertThat(List.of(status(first.id()), status(again.id()))).containsExactly("processed", "duplicate");
+        assertThat(events(inserted)).containsExactly("payment.succeeded");
+    }
+
+    @Test
     void aCallbackParkedWhereThisInstanceCannotKnowItFailsTheShortcutAndTheLongWayDecidesBoth() {
         Payment inserted = unansweredPayment();
         String reference = "ws_CO_" + inserted.id();
