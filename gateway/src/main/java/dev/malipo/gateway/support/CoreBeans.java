@@ -1,7 +1,9 @@
 package dev.malipo.gateway.support;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,6 +17,18 @@ class CoreBeans {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** An H2 URL gets the settings Malipo's SQL needs (H2Urls) before the pool or Flyway sees it. */
+    @Bean
+    static BeanPostProcessor h2UrlCompletion() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String beanName) {
+                if (bean instanceof DataSourceProperties properties) properties.setUrl(H2Urls.complete(properties.getUrl()));
+                return bean;
+            }
+        };
     }
 
     @Bean

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -60,7 +61,19 @@ class H2FlowsTest {
 
     @Autowired
     MerchantService merchants;
+    @Autowired
+    JdbcClient jdbc;
     ApiClient api;
+
+    @Test
+    void theDatabaseRunsInPostgreSqlModeThoughItsUrlDoesNotSaySo() {
+        assertThat(DB.url()).doesNotContainIgnoringCase("MODE=");
+        assertThat(jdbc.sql("select setting_value from information_schema.settings where setting_name = 'MODE'")
+                .query(String.class).single()).isEqualToIgnoringCase("PostgreSQL");
+        // DEFAULT_NULL_ORDERING=HIGH: NULLs last in ascending order, as PostgreSQL sorts them (H2's default: first).
+        assertThat(jdbc.sql("select v from (values (1), (cast(null as int))) as t (v) order by v")
+                .query((rs, i) -> rs.getObject(1)).list()).containsExactly(1, null);
+    }
 
     @BeforeEach
     void merchant() {

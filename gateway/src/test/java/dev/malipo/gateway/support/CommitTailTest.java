@@ -37,7 +37,7 @@ class CommitTailTest {
 
     private void open(TestDatabase database) {
         db = database;
-        String url = db.url();
+        String url = H2Urls.complete(db.url()); // no gateway here to complete it
         if (url.startsWith("jdbc:postgresql:")) url += "&socketFactory=" + CountingSocketFactory.class.getName() ;
         dataSource = new SingleConnectionDataSource(url, db.user(), db.password(), true);
         JdbcTemplate template = new JdbcTemplate(dataSource);

@@ -48,8 +48,8 @@ public final class TestDatabase implements AutoCloseable {
 
     public static TestDatabase h2() {
         String name = "malipo_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-        return new TestDatabase("jdbc:h2:mem:" + name
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "", null);
+        // Bare: the gateway adds the PostgreSQL-mode settings itself (H2Urls), as it does in dev mode.
+        return new TestDatabase("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", null);
     }
 
     public String url() {
