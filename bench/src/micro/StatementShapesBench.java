@@ -51,6 +51,29 @@ public final class StatementShapesBench {
     static final int WRITE_BEHIND_FLOWS = 25;
     static final boolean SORTED_IDS = "sorted".equals(System.getProperty("ids"));
 
+    /**
+     * The foreign keys a flow's writes check: "migrated" leaves the schema as the gateway's
+     * migrations make it (since V8 none on the payment path); "round16" puts back the seven that
+     * V8 dropped, to compare with.
+     */
+    static void foreignKeys(String url, String which) throws SQLException {
+        List<String> restore = switch (which) {
+            case "migrated" -> List.of();
+            case "round16" -> List.of(
+                    "payments add foreign key (merchant_id) references merchants (id)",
+                    "payments add foreign key (provider_account_id) references provider_accounts (id)",
+                    "provider_callbacks add foreign key (payment_id) references payments (id)",
+                    "payment_events add foreign key (merchant_id) references merchants (id)",
+                    "payment_events add foreign key (payment_id) references payments (id)",
+                    "webhook_deliveries add foreign key (event_id) references payment_events (id)",
+                    "webhook_attempts add foreign key (delivery_id) references webhook_deliveries (id)");
+            default -> throw new IllegalArgumentException("fks: migrated or round16");
+        };
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
+            for (String r : restore) st.execute("alter table " + r);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String url = args[0];
         String shape = args[1];
@@ -78,6 +101,7 @@ public final class StatementShapesBench {
                 .locations("filesystem:" + repo.resolve("gateway/src/main/resources/db/migration"),
                         "filesystem:" + repo.resolve("gateway/src/main/resources/db/vendor/postgresql"))
                 .load().migrate();
+        foreignKeys(url, System.getProperty("fks", "migrated"));
         Fixture fixture = Fixture.seed(url);
         fixture.history(url, history);
 

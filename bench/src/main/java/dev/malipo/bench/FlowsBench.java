@@ -143,6 +143,16 @@ public final class FlowsBench {
      * against what the database says settled and was delivered. A payment still open then (unknown
      * after a provider time-out, say) is not lost; a succeeded one whose webhook never came is.
      */
+    /** Rows of the payment path whose parent row does not exist (the gateway's tests ask the same: support/Orphans). */
+    private static final String ORPHANS = """
+            select (select count(*) from payments c where not exists (select 1 from merchants p where p.id = c.merchant_id))
+                 + (select count(*) from payments c where not exists (select 1 from provider_accounts p where p.id = c.provider_account_id))
+                 + (select count(*) from provider_callbacks c where not exists (select 1 from payments p where p.id = c.payment_id))
+                 + (select count(*) from payment_events c where not exists (select 1 from merchants p where p.id = c.merchant_id))
+                 + (select count(*) from payment_events c where not exists (select 1 from payments p where p.id = c.payment_id))
+                 + (select count(*) from webhook_deliveries c where not exists (select 1 from payment_events p where p.id = c.event_id))
+                 + (select count(*) from webhook_attempts c where not exists (select 1 from webhook_deliveries p where p.id = c.delivery_id))""";
+
     private boolean audit() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Integer.parseInt(opts.getOrDefault("audit-seconds", "60")));
         long missing;
@@ -161,8 +171,13 @@ public final class FlowsBench {
                             + "from webhook_deliveries group by status order by 1")),
                     lost);
             clean &= lost == 0;
+            // What the payment path's foreign keys refused until V8 dropped them, asked of the whole run's rows.
+            List<String> orphans = psqlLines(ORPHANS);
+            long pointingNowhere = orphans == null || orphans.isEmpty() ? -1 : Long.parseLong(orphans.get(0).trim());
+            System.out.printf("database: rows whose parent row does not exist: %d%n", pointingNowhere);
+            clean &= pointingNowhere == 0;
         }
-        if (!clean) System.out.println("AUDIT FAILED: a webhook was lost or did not verify");
+        if (!clean) System.out.println("AUDIT FAILED: a webhook was lost or did not verify, or a row points nowhere");
         return clean;
     }
 
