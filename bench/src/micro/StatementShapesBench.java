@@ -52,25 +52,32 @@ public final class StatementShapesBench {
     static final boolean SORTED_IDS = "sorted".equals(System.getProperty("ids"));
 
     /**
-     * The foreign keys a flow's writes check: "migrated" leaves the schema as the gateway's
-     * migrations make it (since V8 none on the payment path); "round16" puts back the seven that
-     * V8 dropped, to compare with.
+     * The schema the flows write to: "migrated" as the gateway's migrations leave it; "round16-keys"
+     * with the seven foreign keys on the payment path that V8 dropped put back; "round16-indexes"
+     * with the three indexes V9 dropped put back; "round16" with both — round 16's schema.
      */
-    static void foreignKeys(String url, String which) throws SQLException {
+    static void schema(String url, String which) throws SQLException {
+        List<String> keys = List.of(
+                "alter table payments add foreign key (merchant_id) references merchants (id)",
+                "alter table payments add foreign key (provider_account_id) references provider_accounts (id)",
+                "alter table provider_callbacks add foreign key (payment_id) references payments (id)",
+                "alter table payment_events add foreign key (merchant_id) references merchants (id)",
+                "alter table payment_events add foreign key (payment_id) references payments (id)",
+                "alter table webhook_deliveries add foreign key (event_id) references payment_events (id)",
+                "alter table webhook_attempts add foreign key (delivery_id) references webhook_deliveries (id)");
+        List<String> indexes = List.of(
+                "create index payment_events_merchant_idx on payment_events (merchant_id, created_at)",
+                "create index webhook_deliveries_event_idx on webhook_deliveries (event_id)",
+                "create index webhook_attempts_delivery_idx on webhook_attempts (delivery_id)");
         List<String> restore = switch (which) {
             case "migrated" -> List.of();
-            case "round16" -> List.of(
-                    "payments add foreign key (merchant_id) references merchants (id)",
-                    "payments add foreign key (provider_account_id) references provider_accounts (id)",
-                    "provider_callbacks add foreign key (payment_id) references payments (id)",
-                    "payment_events add foreign key (merchant_id) references merchants (id)",
-                    "payment_events add foreign key (payment_id) references payments (id)",
-                    "webhook_deliveries add foreign key (event_id) references payment_events (id)",
-                    "webhook_attempts add foreign key (delivery_id) references webhook_deliveries (id)");
-            default -> throw new IllegalArgumentException("fks: migrated or round16");
+            case "round16-keys" -> keys;
+            case "round16-indexes" -> indexes;
+            case "round16" -> java.util.stream.Stream.concat(keys.stream(), indexes.stream()).toList();
+            default -> throw new IllegalArgumentException("schema: migrated, round16-keys, round16-indexes or round16");
         };
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
-            for (String r : restore) st.execute("alter table " + r);
+            for (String r : restore) st.execute(r);
         }
     }
 
@@ -101,7 +108,7 @@ public final class StatementShapesBench {
                 .locations("filesystem:" + repo.resolve("gateway/src/main/resources/db/migration"),
                         "filesystem:" + repo.resolve("gateway/src/main/resources/db/vendor/postgresql"))
                 .load().migrate();
-        foreignKeys(url, System.getProperty("fks", "migrated"));
+        schema(url, System.getProperty("schema", "migrated"));
         Fixture fixture = Fixture.seed(url);
         fixture.history(url, history);
 
