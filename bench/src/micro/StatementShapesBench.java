@@ -54,7 +54,8 @@ public final class StatementShapesBench {
     /**
      * The schema the flows write to: "migrated" as the gateway's migrations leave it; "round16-keys"
      * with the seven foreign keys on the payment path that V8 dropped put back; "round16-indexes"
-     * with the three indexes V9 dropped put back; "round16" with both — round 16's schema.
+     * with the three indexes V9 dropped put back; "round16" with both — round 16's schema;
+     * "no-checks" without the CHECK constraints on the rows a flow writes (never Malipo's schema).
      */
     static void schema(String url, String which) throws SQLException {
         List<String> keys = List.of(
@@ -74,7 +75,14 @@ public final class StatementShapesBench {
             case "round16-keys" -> keys;
             case "round16-indexes" -> indexes;
             case "round16" -> java.util.stream.Stream.concat(keys.stream(), indexes.stream()).toList();
-            default -> throw new IllegalArgumentException("schema: migrated, round16-keys, round16-indexes or round16");
+            // Not a schema Malipo had: what the CHECK constraints on the rows a flow writes cost.
+            case "no-checks" -> List.of("alter table payments drop constraint payments_kind_check",
+                    "alter table payments drop constraint payments_mode_check",
+                    "alter table payments drop constraint payments_status_check",
+                    "alter table idempotency_keys drop constraint idempotency_keys_state_check",
+                    "alter table provider_callbacks drop constraint provider_callbacks_status_check",
+                    "alter table webhook_deliveries drop constraint webhook_deliveries_status_check");
+            default -> throw new IllegalArgumentException("schema: migrated, round16-keys, round16-indexes, round16 or no-checks");
         };
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
             for (String r : restore) st.execute(r);
