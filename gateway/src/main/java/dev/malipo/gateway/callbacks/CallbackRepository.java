@@ -20,9 +20,11 @@ class CallbackRepository {
     record StoredCallback(String id, String paymentId, String headers, String body, String channel, String status) {
     }
 
-    private static final String FINISH = """
+    /** A callback's verdict, for a row whose status is one the caller names after it. */
+    private static final String FINISH_WHERE_STATUS = """
             update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
-            where id = ? and status in ('received', 'parked')""";
+            where id = ? and status\s""";
+    private static final String FINISH = FINISH_WHERE_STATUS + "in ('received', 'parked')";
 
     private final JdbcClient jdbc;
     private final CommitTail tail;
@@ -95,9 +97,7 @@ class CallbackRepository {
      * rolled back, or a callback another worker decided meanwhile, is not decided again from the copy.
      */
     void finishKeptAtCommit(String id, String status, String dedupeKey, String note, Instant now) {
-        tail.atCommitChangingOneRow(Sql.of("""
-                        update provider_callbacks set status = ?, dedupe_key = ?, note = ?, processed_at = ?
-                        where id = ? and status = 'parked'""", status, dedupeKey, note, Timestamp.from(now), id),
+        tail.atCommitChangingOneRow(Sql.of(FINISH_WHERE_STATUS + "= 'parked'", status, dedupeKey, note, Timestamp.from(now), id),
                 "callback " + id + " was no longer parked");
     }
 

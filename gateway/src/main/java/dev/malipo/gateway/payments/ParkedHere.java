@@ -47,11 +47,6 @@ public class ParkedHere {
         return awaitedByToken.get(callbackToken);
     }
 
-    /** A callback was parked for the payment, its content not kept. */
-    public void noteParked(String paymentId) {
-        noteParked(paymentId, null);
-    }
-
     /**
      * A callback was parked for the payment (noted before the park commits: a park rolled back fails
      * the check); {@code callback} null when its content was not kept.

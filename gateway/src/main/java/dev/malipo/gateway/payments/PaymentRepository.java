@@ -226,23 +226,17 @@ public class PaymentRepository {
      */
     public void markCallbacksParked(String id) {
         tail.flush();
-        callbacksParkedMark(id).update(jdbc);
+        callbacksParkedMark(id, null).update(jdbc);
     }
 
-    /** {@link #markCallbacksParked} as a statement, for the parked callback's INSERT to send along. */
-    public Sql callbacksParkedMark(String id) {
-        // Before the park commits: a park that then rolls back only costs the answer its shortcut.
-        parkedHere.noteParked(id);
-        return parkMark(id);
-    }
-
-    /** {@link #callbacksParkedMark}, the callback kept here for the answer to decide without reading it back. */
+    /**
+     * {@link #markCallbacksParked} as a statement, for the parked callback's INSERT to send along.
+     *
+     * @param callback the callback, kept here for the answer to decide without reading it back; null when not kept
+     */
     public Sql callbacksParkedMark(String id, ParkedCallback callback) {
+        // Before the park commits: a park that then rolls back only costs the answer its shortcut.
         parkedHere.noteParked(id, callback);
-        return parkMark(id);
-    }
-
-    private static Sql parkMark(String id) {
         return Sql.of("update payments set callbacks_parked = true where id = ?", id);
     }
 
