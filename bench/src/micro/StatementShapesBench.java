@@ -51,11 +51,21 @@ public final class StatementShapesBench {
     static final int WRITE_BEHIND_FLOWS = 25;
     static final boolean SORTED_IDS = "sorted".equals(System.getProperty("ids"));
 
+    /** A flow's state columns: table, column, V10's domain, the type before it, the states. */
+    static final String[][] STATE_COLUMNS = {
+            {"payments", "kind", "payment_kind", "varchar(16)", "'collection', 'payout'"},
+            {"payments", "mode", "malipo_mode", "varchar(8)", "'test', 'live'"},
+            {"payments", "status", "payment_status", "varchar(16)", "'pending', 'unknown', 'succeeded', 'failed', 'expired'"},
+            {"idempotency_keys", "state", "idempotency_key_state", "varchar(16)", "'in_progress', 'completed'"},
+            {"provider_callbacks", "status", "callback_status", "varchar(16)", "'received', 'parked', 'processed', 'duplicate', 'rejected'"},
+            {"webhook_deliveries", "status", "delivery_status", "varchar(16)", "'pending', 'delivered', 'failed'"}};
+
     /**
      * The schema the flows write to: "migrated" as the gateway's migrations leave it; "round16-keys"
      * with the seven foreign keys on the payment path that V8 dropped put back; "round16-indexes"
-     * with the three indexes V9 dropped put back; "round16" with both — round 16's schema;
-     * "no-checks" without the CHECK constraints on the rows a flow writes (never Malipo's schema).
+     * with the three indexes V9 dropped put back; "round16" with both — round 16's schema (V10's
+     * domains aside); "round17" with a flow's states as table CHECK constraints instead of V10's
+     * domains; "no-checks" with its state columns plain varchar (never Malipo's schema).
      */
     static void schema(String url, String which) throws SQLException {
         List<String> keys = List.of(
@@ -75,14 +85,19 @@ public final class StatementShapesBench {
             case "round16-keys" -> keys;
             case "round16-indexes" -> indexes;
             case "round16" -> java.util.stream.Stream.concat(keys.stream(), indexes.stream()).toList();
-            // Not a schema Malipo had: what the CHECK constraints on the rows a flow writes cost.
-            case "no-checks" -> List.of("alter table payments drop constraint payments_kind_check",
-                    "alter table payments drop constraint payments_mode_check",
-                    "alter table payments drop constraint payments_status_check",
-                    "alter table idempotency_keys drop constraint idempotency_keys_state_check",
-                    "alter table provider_callbacks drop constraint provider_callbacks_status_check",
-                    "alter table webhook_deliveries drop constraint webhook_deliveries_status_check");
-            default -> throw new IllegalArgumentException("schema: migrated, round16-keys, round16-indexes, round16 or no-checks");
+            // Round 17's: the states as table CHECK constraints, which V10 made domains.
+            case "round17" -> {
+                List<String> back = new java.util.ArrayList<>();
+                for (String[] c : STATE_COLUMNS) {
+                    back.add("alter table " + c[0] + " alter column " + c[1] + " type " + c[3]
+                            + ", add constraint " + c[0] + "_" + c[1] + "_check check (" + c[1] + " in (" + c[4] + "))");
+                }
+                yield back;
+            }
+            // Not a schema Malipo had: what checking the states on the rows a flow writes costs.
+            case "no-checks" -> java.util.Arrays.stream(STATE_COLUMNS)
+                    .map(c -> "alter table " + c[0] + " alter column " + c[1] + " type " + c[3]).toList();
+            default -> throw new IllegalArgumentException("schema: migrated, round16-keys, round16-indexes, round16, round17 or no-checks");
         };
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
             for (String r : restore) st.execute(r);
