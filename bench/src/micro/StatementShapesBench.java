@@ -51,14 +51,14 @@ public final class StatementShapesBench {
     static final int WRITE_BEHIND_FLOWS = 25;
     static final boolean SORTED_IDS = "sorted".equals(System.getProperty("ids"));
 
-    /** A flow's state columns: table, column, V10's domain, the type before it, the states. */
+    /** A flow's state columns as before V10 made them domains: table, column, type, the states. */
     static final String[][] STATE_COLUMNS = {
-            {"payments", "kind", "payment_kind", "varchar(16)", "'collection', 'payout'"},
-            {"payments", "mode", "malipo_mode", "varchar(8)", "'test', 'live'"},
-            {"payments", "status", "payment_status", "varchar(16)", "'pending', 'unknown', 'succeeded', 'failed', 'expired'"},
-            {"idempotency_keys", "state", "idempotency_key_state", "varchar(16)", "'in_progress', 'completed'"},
-            {"provider_callbacks", "status", "callback_status", "varchar(16)", "'received', 'parked', 'processed', 'duplicate', 'rejected'"},
-            {"webhook_deliveries", "status", "delivery_status", "varchar(16)", "'pending', 'delivered', 'failed'"}};
+            {"payments", "kind", "varchar(16)", "'collection', 'payout'"},
+            {"payments", "mode", "varchar(8)", "'test', 'live'"},
+            {"payments", "status", "varchar(16)", "'pending', 'unknown', 'succeeded', 'failed', 'expired'"},
+            {"idempotency_keys", "state", "varchar(16)", "'in_progress', 'completed'"},
+            {"provider_callbacks", "status", "varchar(16)", "'received', 'parked', 'processed', 'duplicate', 'rejected'"},
+            {"webhook_deliveries", "status", "varchar(16)", "'pending', 'delivered', 'failed'"}};
 
     /**
      * The schema the flows write to: "migrated" as the gateway's migrations leave it; "round16-keys"
@@ -89,14 +89,14 @@ public final class StatementShapesBench {
             case "round17" -> {
                 List<String> back = new java.util.ArrayList<>();
                 for (String[] c : STATE_COLUMNS) {
-                    back.add("alter table " + c[0] + " alter column " + c[1] + " type " + c[3]
-                            + ", add constraint " + c[0] + "_" + c[1] + "_check check (" + c[1] + " in (" + c[4] + "))");
+                    back.add("alter table " + c[0] + " alter column " + c[1] + " type " + c[2]
+                            + ", add constraint " + c[0] + "_" + c[1] + "_check check (" + c[1] + " in (" + c[3] + "))");
                 }
                 yield back;
             }
             // Not a schema Malipo had: what checking the states on the rows a flow writes costs.
             case "no-checks" -> java.util.Arrays.stream(STATE_COLUMNS)
-                    .map(c -> "alter table " + c[0] + " alter column " + c[1] + " type " + c[3]).toList();
+                    .map(c -> "alter table " + c[0] + " alter column " + c[1] + " type " + c[2]).toList();
             default -> throw new IllegalArgumentException("schema: migrated, round16-keys, round16-indexes, round16, round17 or no-checks");
         };
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
