@@ -13,8 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,14 +96,14 @@ public final class FlowsBench {
             step(rates.getFirst(), warmup, pid);
             System.out.printf("(warm-up: %d s at %d/s, not counted)%n", warmup, rates.getFirst());
         }
-        System.out.printf("%n%-8s %-9s %-8s %-26s %-26s %-7s %-6s %-8s %-13s %-9s%n", "offered", "achieved", "sent",
-                "initiation p50/p99/max ms", "end-to-end p50/p99/max ms", "errors", "cpu", "heap MB", "commits/flow",
+        System.out.printf("%n%-8s %-9s %-8s %-26s %-26s %-7s %-6s %-6s %-8s %-13s %-9s%n", "offered", "achieved", "sent",
+                "initiation p50/p99/max ms", "end-to-end p50/p99/max ms", "errors", "cpu", "jit", "heap MB", "commits/flow",
                 "alloc KiB/flow");
         int sustained = 0;
         for (int rate : rates) {
             Step s = step(rate, stepSeconds, pid);
-            System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-8.0f %-13s %-9s%n", rate, s.achieved, s.sent,
-                    pct(s.initiation), pct(s.endToEnd), s.errors, s.cpuCores, s.heapMb,
+            System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-6.2f %-8.0f %-13s %-9s%n", rate, s.achieved, s.sent,
+                    pct(s.initiation), pct(s.endToEnd), s.errors, s.cpuCores, s.jitCores, s.heapMb,
                     s.commitsPerFlow < 0 ? "n/a" : String.format("%.1f", s.commitsPerFlow),
                     s.allocKibPerFlow < 0 ? "n/a" : String.format("%.0f", s.allocKibPerFlow));
             if (opts.containsKey("series")) {
@@ -187,6 +185,7 @@ public final class FlowsBench {
      * failed: the part of errors that were initiations not answered 201 (the rest never completed).
      */
     private record Step(long sent, long errors, double achieved, Histogram initiation, Histogram endToEnd, double cpuCores,
+                        double jitCores,
                         double heapMb, double commitsPerFlow, Histogram provider, Histogram overhead, long untimed,
                         long failed, double allocKibPerFlow, OverheadParts parts) {
     }
@@ -215,9 +214,9 @@ public final class FlowsBench {
         }
         Step s = step(rate, seconds, pid);
         System.out.printf("%noverhead mode: %d/s offered for %d s; sent %d, completed %.1f flows/s; errors %d "
-                + "(%d not answered 201, %d not completed within 5 s); no Server-Timing %d; gateway cpu %.2f cores, "
-                + "heap %.0f MB%n", rate, seconds, s.sent, s.achieved, s.errors, s.failed, s.errors - s.failed, s.untimed,
-                s.cpuCores, s.heapMb);
+                + "(%d not answered 201, %d not completed within 5 s); no Server-Timing %d; gateway cpu %.2f cores "
+                + "(its JIT compiler threads %.2f), heap %.0f MB%n", rate, seconds, s.sent, s.achieved, s.errors, s.failed,
+                s.errors - s.failed, s.untimed, s.cpuCores, s.jitCores, s.heapMb);
         System.out.printf("%n%-12s %-26s%n", "", "p50/p99/max ms");
         System.out.printf("%-12s %-26s%n", "initiation", pct(s.initiation));
         System.out.printf("%-12s %-26s%n", "provider", pct(s.provider));
@@ -249,7 +248,7 @@ public final class FlowsBench {
         intendedStart.clear();
         AtomicLong errors = new AtomicLong();
         AtomicLong untimed = new AtomicLong();
-        long cpuBefore = cpuTicks(pid);
+        GatewayCpu cpuBefore = GatewayCpu.read(pid);
         long commitsBefore = commits();
         long allocatedBefore = allocated();
         long interval = 1_000_000_000L / rate;
@@ -316,14 +315,16 @@ public final class FlowsBench {
         while (completed.get() < total - errors.get() && System.nanoTime() < graceEnd) Thread.sleep(20);
         double wall = (System.nanoTime() - start) / 1e9;
         long done = completed.get();
-        double cpu = pid > 0 ? (cpuTicks(pid) - cpuBefore) / 100.0 / wall : -1;
+        GatewayCpu cpuAfter = GatewayCpu.read(pid);
+        double cpu = pid > 0 ? cpuAfter.cores(cpuBefore, wall) : -1;
+        double jit = pid > 0 ? cpuAfter.jitCores(cpuBefore, wall) : -1;
         long commitsAfter = commits();
         double perFlow = commitsBefore < 0 || done == 0 ? -1 : (double) (commitsAfter - commitsBefore) / done;
         long allocatedAfter = allocated();
         double kibPerFlow = allocatedBefore < 0 || allocatedAfter < 0 || done == 0 ? -1
                 : (allocatedAfter - allocatedBefore) / 1024.0 / done;
         return new Step(total, errors.get() + (total - errors.get() - done), done / elapsed, initiation.getIntervalHistogram(),
-                e2e.getIntervalHistogram(), cpu, heapMb(), perFlow, provider.getIntervalHistogram(),
+                e2e.getIntervalHistogram(), cpu, jit, heapMb(), perFlow, provider.getIntervalHistogram(),
                 overhead.getIntervalHistogram(), untimed.get(), errors.get(), kibPerFlow,
                 new OverheadParts(late.getIntervalHistogram(), outside.getIntervalHistogram(), inside.getIntervalHistogram()));
     }
@@ -397,14 +398,14 @@ public final class FlowsBench {
                 e2e.reset();
                 completed.set(0);
                 errors.set(0);
-                long cpu0 = cpuTicks(pid);
+                GatewayCpu cpu0 = GatewayCpu.read(pid);
                 long w0 = System.nanoTime();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(window));
                 double secs = (System.nanoTime() - w0) / 1e9;
                 long done = completed.get();
                 Histogram init = initiation.getIntervalHistogram();
                 Histogram end = e2e.getIntervalHistogram();
-                double cpu = pid > 0 ? (cpuTicks(pid) - cpu0) / 100.0 / secs : -1;
+                double cpu = pid > 0 ? GatewayCpu.read(pid).cores(cpu0, secs) : -1;
                 System.out.printf("%-8d %-12.1f %-26s %-26s %-7d %-6.2f%n", clients, done / secs, pct(init), pct(end),
                         errors.get(), cpu);
             }
@@ -508,18 +509,6 @@ public final class FlowsBench {
     /** Bytes the gateway has allocated so far; -1 without a --gateway-pid or when it cannot be read. */
     private long allocated() {
         return allocation == null ? -1 : allocation.bytes();
-    }
-
-    /** utime + stime of the gateway process, in clock ticks (100 per second on Linux). */
-    private static long cpuTicks(long pid) {
-        if (pid <= 0) return 0;
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     /** Commits in the benchmark database so far, via psql; -1 when not available. */

@@ -1,0 +1,74 @@
+package dev.malipo.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The gateway's CPU time so far, from /proc, and the share of it its JIT compiler threads took.
+ * Why the second: on two cores a C2 compile takes one of them for milliseconds at a time, and the
+ * JIT keeps compiling for minutes on a slow box (0.2–0.5 cores in the first two minutes at 200/s),
+ * so a step measured while it does is a start-up figure, not a steady state. Zero for both when
+ * the process cannot be read (no pid, not Linux).
+ */
+record GatewayCpu(long ticks, long jitTicks) {
+    /** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
+    static final double TICKS_PER_SECOND = 100.0;
+
+    static GatewayCpu read(long pid) {
+        if (pid <= 0) return new GatewayCpu(0, 0);
+        long jit = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                Path stat = task.resolve("stat");
+                if (isCompilerThread(stat)) jit += ticksOf(stat);
+            }
+        } catch (IOException | RuntimeException e) {
+            jit = 0;
+        }
+        // Read after the threads, so that the whole is never less than its part.
+        long total = ticksOf(Path.of("/proc/" + pid + "/stat"));
+        return new GatewayCpu(total, jit);
+    }
+
+    /** Cores used from {@code before} to this reading, over {@code seconds}: whole process and JIT. */
+    double cores(GatewayCpu before, double seconds) {
+        return (ticks - before.ticks) / TICKS_PER_SECOND / seconds;
+    }
+
+    double jitCores(GatewayCpu before, double seconds) {
+        // A compiler thread that ended between the readings takes its ticks with it: never below 0.
+        return Math.max(0, jitTicks - before.jitTicks) / TICKS_PER_SECOND / seconds;
+    }
+
+    /** HotSpot names them "C1 CompilerThread0", "C2 CompilerThread0"; /proc keeps 15 characters. */
+    static boolean isCompilerName(String comm) {
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+    }
+
+    private static boolean isCompilerThread(Path stat) {
+        try {
+            String s = Files.readString(stat, StandardCharsets.US_ASCII);
+            return isCompilerName(s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')));
+        } catch (IOException | RuntimeException e) {
+            return false; // the thread ended meanwhile
+        }
+    }
+
+    /** utime + stime from a /proc stat line; 0 when it cannot be read (the thread ended). */
+    static long ticksOf(Path stat) {
+        try {
+            return ticksOfLine(Files.readString(stat, StandardCharsets.US_ASCII));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The name may hold spaces and parentheses: the fields start after its last ')'. */
+    static long ticksOfLine(String statLine) {
+        String[] f = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
