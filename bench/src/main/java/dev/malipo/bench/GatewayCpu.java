@@ -9,9 +9,9 @@ import java.nio.file.Path;
 /**
  * The gateway's CPU time so far, from /proc, and the share of it its JIT compiler threads took.
  * Why the second: on two cores a C2 compile takes one of them for milliseconds at a time, and the
- * JIT keeps compiling for minutes on a slow box (0.2–0.5 cores in the first two minutes at 200/s),
- * so a step measured while it does is a start-up figure, not a steady state. Zero for both when
- * the process cannot be read (no pid, not Linux).
+ * JIT keeps compiling for minutes on a slow box (at 200/s, 0.2–0.8 cores in the first minute, 0.1–0.4
+ * in the second), so a step measured while it does is a start-up figure, not a steady state. Zero
+ * for both when the process cannot be read (no pid, not Linux).
  */
 record GatewayCpu(long ticks, long jitTicks) {
     /** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
