@@ -22,14 +22,14 @@ record GatewayCpu(long ticks, long jitTicks) {
         long jit = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks) {
-                Path stat = task.resolve("stat");
-                if (isCompilerThread(stat)) jit += ticksOf(stat);
+                String stat = statLine(task.resolve("stat"));
+                if (stat != null && isCompilerName(nameOf(stat))) jit += ticksOf(stat);
             }
         } catch (IOException | RuntimeException e) {
             jit = 0;
         }
         // Read after the threads, so that the whole is never less than its part.
-        long total = ticksOf(Path.of("/proc/" + pid + "/stat"));
+        long total = ticksOf(statLine(Path.of("/proc/" + pid + "/stat")));
         return new GatewayCpu(total, jit);
     }
 
@@ -48,20 +48,26 @@ record GatewayCpu(long ticks, long jitTicks) {
         return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
     }
 
-    private static boolean isCompilerThread(Path stat) {
+    /** One read of a /proc stat file: its name and its times come from the same line. Null when gone. */
+    private static String statLine(Path stat) {
         try {
-            String s = Files.readString(stat, StandardCharsets.US_ASCII);
-            return isCompilerName(s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')));
+            return Files.readString(stat, StandardCharsets.US_ASCII);
         } catch (IOException | RuntimeException e) {
-            return false; // the thread ended meanwhile
+            return null; // the thread ended meanwhile
         }
     }
 
-    /** utime + stime from a /proc stat line; 0 when it cannot be read (the thread ended). */
-    static long ticksOf(Path stat) {
+    /** The name between the first '(' and the last ')'; empty when the line is not a stat line. */
+    private static String nameOf(String stat) {
+        int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+        return open < 0 || close < open ? "" : stat.substring(open + 1, close);
+    }
+
+    /** utime + stime; 0 when the line is missing (the thread ended) or cannot be read. */
+    private static long ticksOf(String stat) {
         try {
-            return ticksOfLine(Files.readString(stat, StandardCharsets.US_ASCII));
-        } catch (IOException | RuntimeException e) {
+            return stat == null ? 0 : ticksOfLine(stat);
+        } catch (RuntimeException e) {
             return 0;
         }
     }
