@@ -60,6 +60,11 @@ public final class StatementShapesBench {
             {"provider_callbacks", "status", "varchar(16)", "'received', 'parked', 'processed', 'duplicate', 'rejected'"},
             {"webhook_deliveries", "status", "varchar(16)", "'pending', 'delivered', 'failed'"}};
 
+    /** A STATE_COLUMNS row's column taken back from its domain to its plain varchar. */
+    static String asVarchar(String[] c) {
+        return "alter table " + c[0] + " alter column " + c[1] + " type " + c[2];
+    }
+
     /**
      * The schema the flows write to: "migrated" as the gateway's migrations leave it; "round16-keys"
      * with the seven foreign keys on the payment path that V8 dropped put back; "round16-indexes"
@@ -86,17 +91,10 @@ public final class StatementShapesBench {
             case "round16-indexes" -> indexes;
             case "round16" -> java.util.stream.Stream.concat(keys.stream(), indexes.stream()).toList();
             // Round 17's: the states as table CHECK constraints, which V10 made domains.
-            case "round17" -> {
-                List<String> back = new java.util.ArrayList<>();
-                for (String[] c : STATE_COLUMNS) {
-                    back.add("alter table " + c[0] + " alter column " + c[1] + " type " + c[2]
-                            + ", add constraint " + c[0] + "_" + c[1] + "_check check (" + c[1] + " in (" + c[3] + "))");
-                }
-                yield back;
-            }
+            case "round17" -> Arrays.stream(STATE_COLUMNS).map(c -> asVarchar(c)
+                    + ", add constraint " + c[0] + "_" + c[1] + "_check check (" + c[1] + " in (" + c[3] + "))").toList();
             // Not a schema Malipo had: what checking the states on the rows a flow writes costs.
-            case "no-checks" -> java.util.Arrays.stream(STATE_COLUMNS)
-                    .map(c -> "alter table " + c[0] + " alter column " + c[1] + " type " + c[2]).toList();
+            case "no-checks" -> Arrays.stream(STATE_COLUMNS).map(StatementShapesBench::asVarchar).toList();
             default -> throw new IllegalArgumentException("schema: migrated, round16-keys, round16-indexes, round16, round17 or no-checks");
         };
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
