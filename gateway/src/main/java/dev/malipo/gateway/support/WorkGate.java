@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * <p>Why: every request runs on a virtual thread, and virtual threads share the few cores in
  * turn. With hundreds runnable, a thread holding a database connection waits behind all of them
  * after each round trip, its transaction stretches, the pool runs dry and everyone times out:
- * past its limit the gateway used to collapse (bench/README.md) instead of refusing the excess.
+ * past its limit the gateway used to collapse (bench/ROUNDS.md, round 5) instead of refusing the excess.
  * With the work bounded, a connection holder competes with a few dozen threads at most, and what
  * cannot be served within {@code maxWait} is refused before anything is written.
  *
