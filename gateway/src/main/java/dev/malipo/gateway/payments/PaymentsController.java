@@ -11,6 +11,7 @@ import dev.malipo.gateway.api.JsonBody;
 import dev.malipo.gateway.api.ProblemHandler;
 import dev.malipo.gateway.idempotency.Idempotency;
 import dev.malipo.gateway.merchants.Caller;
+import dev.malipo.gateway.support.WebhookTargets;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -41,12 +42,15 @@ class PaymentsController {
     private final PaymentRepository payments;
     private final Idempotency idempotency;
     private final JsonMapper json;
+    private final WebhookTargets webhookTargets;
 
-    PaymentsController(PaymentService service, PaymentRepository payments, Idempotency idempotency, JsonMapper json) {
+    PaymentsController(PaymentService service, PaymentRepository payments, Idempotency idempotency, JsonMapper json,
+                       WebhookTargets webhookTargets) {
         this.service = service;
         this.payments = payments;
         this.idempotency = idempotency;
         this.json = json;
+        this.webhookTargets = webhookTargets;
     }
 
     @PostMapping(path = "/v1/payments", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -143,6 +147,11 @@ class PaymentsController {
         String description = body.string("description", false, 255);
         Map<String, String> metadata = body.stringMap("metadata", 20, 500);
         URI webhook = body.httpUrl("webhook_url", false, 2048);
+        if (webhook != null) {
+            webhookTargets.refusedAtRegistration(webhook).ifPresent(why -> {
+                throw new ApiException.InvalidRequest("webhook_url_not_allowed", "webhook_url", why);
+            });
+        }
         String webhookUrl = webhook == null ? null : webhook.toString();
         String providerAccount = body.string("provider_account", false, 40);
         return new CreatePaymentCommand(kind, amount, phone, reference, description, metadata, webhookUrl, providerAccount);

@@ -19,7 +19,7 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
     public MalipoProperties {
         security = security == null ? new Security(null, null) : security;
         callbacks = callbacks == null ? new Callbacks(null, 0, false) : callbacks;
-        webhooks = webhooks == null ? new Webhooks(null, null, 0) : webhooks;
+        webhooks = webhooks == null ? new Webhooks(null, null, 0, null) : webhooks;
         reconciliation = reconciliation == null ? new Reconciliation(null, null, null) : reconciliation;
         jobs = jobs == null ? new Jobs(null, 0, null) : jobs;
         routing = routing == null ? new Routing(null) : routing;
@@ -42,12 +42,21 @@ public record MalipoProperties(URI publicBaseUrl, Security security, Callbacks c
         }
     }
 
-    /** Merchant webhook delivery: per-attempt timeout, first retry delay (doubling), attempts in all. */
-    public record Webhooks(Duration timeout, Duration firstRetryDelay, int maxAttempts) {
+    /**
+     * Merchant webhook delivery: per-attempt timeout, first retry delay (doubling), attempts in all.
+     *
+     * @param blockedCidrs addresses webhooks are never sent to ({@link WebhookTargets}); empty sends anywhere
+     */
+    public record Webhooks(Duration timeout, Duration firstRetryDelay, int maxAttempts, List<String> blockedCidrs) {
+        /** Loopback, "this host" and link-local (where clouds serve instance metadata), IPv4 and IPv6. */
+        public static final List<String> DEFAULT_BLOCKED_CIDRS = List.of("127.0.0.0/8", "::1/128", "0.0.0.0/8", "::/128",
+                "169.254.0.0/16", "fe80::/10");
+
         public Webhooks {
             timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
             firstRetryDelay = firstRetryDelay == null ? Duration.ofSeconds(30) : firstRetryDelay;
             maxAttempts = maxAttempts <= 0 ? 12 : maxAttempts;
+            blockedCidrs = blockedCidrs == null ? DEFAULT_BLOCKED_CIDRS : List.copyOf(blockedCidrs);
         }
     }
 

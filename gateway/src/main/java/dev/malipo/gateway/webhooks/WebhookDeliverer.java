@@ -10,6 +10,7 @@ import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.MalipoProperties;
 import dev.malipo.gateway.support.SecretBox;
+import dev.malipo.gateway.support.WebhookTargets;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,13 +61,15 @@ class WebhookDeliverer implements DisposableBean {
     private final MeterRegistry meters;
     private final HttpClient http;
     private final TransactionTemplate tx;
+    private final WebhookTargets targets;
     private final ExecutorService immediate = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-", 0).factory());
     private final Semaphore immediateSlots = new Semaphore(MAX_IMMEDIATE_ATTEMPTS);
     /** Endpoint secrets, opened once: an endpoint's secret never changes. */
     private final Map<String, String> endpointSecrets = new ConcurrentHashMap<>();
 
     WebhookDeliverer(WebhookRepository webhooks, MerchantService merchants, SecretBox secretBox,
-                     MalipoProperties properties, Clock clock, MeterRegistry meters, TransactionTemplate tx) {
+                     MalipoProperties properties, Clock clock, MeterRegistry meters, TransactionTemplate tx,
+                     WebhookTargets targets) {
         this.webhooks = webhooks;
         this.merchants = merchants;
         this.secretBox = secretBox;
@@ -74,6 +77,7 @@ class WebhookDeliverer implements DisposableBean {
         this.clock = clock;
         this.meters = meters;
         this.tx = tx;
+        this.targets = targets;
         this.http = ProviderHttp.newClient(config.timeout());
     }
 
@@ -98,6 +102,13 @@ class WebhookDeliverer implements DisposableBean {
         RecurringTask<Void> webhookSafetyNetSweep(Jobs jobs, WebhookRepository webhooks) {
             return jobs.sweep(Jobs.SWEEP_WEBHOOK_SAFETY_NETS, Jobs.DELIVER_WEBHOOK, webhooks::safetyNetsDue, webhooks::takeSafetyNet,
                     id -> id);
+        }
+    }
+
+    /** The attempt's address is one webhooks are not sent to; its message is the attempt's error. */
+    private static final class DeliveryRefused extends Exception {
+        DeliveryRefused(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -159,7 +170,12 @@ class WebhookDeliverer implements DisposableBean {
         Integer status = null;
         String error = null;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(d.url()))
+            URI url = URI.create(d.url());
+            // Registered before the limit was set, or a name that resolves to a blocked address:
+            // a failed attempt like any other (retried, as the name's answer may change), never a request.
+            String refused = targets.refusedBeforeSending(url).orElse(null);
+            if (refused != null) throw new DeliveryRefused(refused);
+            HttpRequest request = HttpRequest.newBuilder(url)
                     .timeout(config.timeout())
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "Malipo-Webhooks/1")

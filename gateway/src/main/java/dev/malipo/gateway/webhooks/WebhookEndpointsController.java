@@ -5,6 +5,7 @@ import dev.malipo.gateway.api.JsonBody;
 import dev.malipo.gateway.merchants.Caller;
 import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.SecretBox;
+import dev.malipo.gateway.support.WebhookTargets;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,20 +32,27 @@ class WebhookEndpointsController {
     private final SecretBox secretBox;
     private final JsonMapper json;
     private final Clock clock;
+    private final WebhookTargets targets;
 
-    WebhookEndpointsController(WebhookRepository webhooks, MerchantEndpoints endpoints, SecretBox secretBox, JsonMapper json, Clock clock) {
+    WebhookEndpointsController(WebhookRepository webhooks, MerchantEndpoints endpoints, SecretBox secretBox, JsonMapper json,
+                               Clock clock, WebhookTargets targets) {
         this.webhooks = webhooks;
         this.endpoints = endpoints;
         this.secretBox = secretBox;
         this.json = json;
         this.clock = clock;
+        this.targets = targets;
     }
 
     /** The signing secret is shown in this answer only. */
     @PostMapping("/v1/webhook_endpoints")
     ResponseEntity<Map<String, Object>> create(Caller caller, @RequestBody(required = false) byte[] body) {
         JsonBody b = JsonBody.parse(json, body, Set.of("url", "events"));
-        String url = b.httpUrl("url", true, 2048).toString();
+        URI uri = b.httpUrl("url", true, 2048);
+        targets.refusedAtRegistration(uri).ifPresent(why -> {
+            throw new ApiException.InvalidRequest("webhook_url_not_allowed", "url", why);
+        });
+        String url = uri.toString();
         List<String> events = b.stringList("events", false);
         if (events.isEmpty()) events = List.of("*");
         for (String e : events) {

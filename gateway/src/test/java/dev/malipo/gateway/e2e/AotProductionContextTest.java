@@ -50,7 +50,8 @@ class AotProductionContextTest {
                 "--server.port=" + port,
                 "--malipo.public-base-url=http://127.0.0.1:" + port,
                 "--malipo.security.encryption-key=dGVzdC1vbmx5LXRlc3Qtb25seS10ZXN0LW9ubHktdGU=",
-                "--malipo.callbacks.allowed-cidrs="));
+                "--malipo.callbacks.allowed-cidrs=",
+                "--malipo.webhooks.blocked-cidrs="));
         args.addAll(List.of(extra));
         // The generated initializer is looked up by the main class's name; here that is not on the stack.
         return new SpringApplicationBuilder(MalipoApplication.class).main(MalipoApplication.class).run(args.toArray(String[]::new));
