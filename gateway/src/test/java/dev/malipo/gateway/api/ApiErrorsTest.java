@@ -26,9 +26,7 @@ class ApiErrorsTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        r.add("spring.datasource.url", DB::url);
-        r.add("spring.datasource.username", DB::user);
-        r.add("spring.datasource.password", DB::password);
+        DB.register(r);
         r.add("malipo.public-base-url", () -> "http://127.0.0.1:1");
     }
 

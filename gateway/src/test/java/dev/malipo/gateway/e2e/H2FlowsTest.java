@@ -40,9 +40,7 @@ class H2FlowsTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        r.add("spring.datasource.url", DB::url);
-        r.add("spring.datasource.username", DB::user);
-        r.add("spring.datasource.password", DB::password);
+        DB.register(r);
         r.add("server.port", () -> PORT);
         r.add("malipo.public-base-url", () -> "http://127.0.0.1:" + PORT);
     }

@@ -40,9 +40,7 @@ public abstract class PostgresTestBase {
                 Runtime.getRuntime().addShutdownHook(new Thread(created::close));
             }
         }
-        r.add("spring.datasource.url", db::url);
-        r.add("spring.datasource.username", db::user);
-        r.add("spring.datasource.password", db::password);
+        db.register(r);
         r.add("server.port", () -> port);
         r.add("malipo.public-base-url", () -> "http://127.0.0.1:" + port);
     }

@@ -1,6 +1,7 @@
 package dev.malipo.gateway.support;
 
 import org.junit.jupiter.api.Assumptions;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,6 +51,13 @@ public final class TestDatabase implements AutoCloseable {
         String name = "malipo_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         // Bare: the gateway adds the PostgreSQL-mode settings itself (H2Urls), as it does in dev mode.
         return new TestDatabase("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", null);
+    }
+
+    /** This database as the gateway's under test. */
+    public void register(DynamicPropertyRegistry r) {
+        r.add("spring.datasource.url", this::url);
+        r.add("spring.datasource.username", this::user);
+        r.add("spring.datasource.password", this::password);
     }
 
     public String url() {

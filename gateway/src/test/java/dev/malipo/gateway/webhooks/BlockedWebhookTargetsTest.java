@@ -43,9 +43,7 @@ class BlockedWebhookTargetsTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        r.add("spring.datasource.url", DB::url);
-        r.add("spring.datasource.username", DB::user);
-        r.add("spring.datasource.password", DB::password);
+        DB.register(r);
         r.add("server.port", () -> PORT);
         r.add("malipo.public-base-url", () -> "http://127.0.0.1:" + PORT);
         r.add("malipo.webhooks.blocked-cidrs", () -> String.join(",", MalipoProperties.Webhooks.DEFAULT_BLOCKED_CIDRS));
