@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * make reading the setting depend on DNS, so it is refused at start-up instead.
  */
 public final class CidrBlocks {
-    /** Characters of an IPv4 or IPv6 literal; anything else is a name. */
-    private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+    /** An IPv4 literal (digits and dots) or an IPv6 one (hex digits with colons); anything else is a name. */
+    private static final Pattern LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F.]*:[0-9a-fA-F:.]*");
 
     private record Block(byte[] network, int prefix) {
     }

@@ -72,8 +72,9 @@ public final class WebhookTargets {
         }
         for (InetAddress a : addresses) {
             if (blocked.contains(a)) {
-                return Optional.of("webhook host " + host + " is " + a.getHostAddress()
-                        + ", an address this gateway does not send webhooks to (" + SETTING + ")");
+                String address = a.getHostAddress();
+                String what = address.equals(host) ? "webhook address " + address : "webhook host " + host + " resolves to " + address;
+                return Optional.of(what + ", an address this gateway does not send webhooks to (" + SETTING + ")");
             }
         }
         return Optional.empty();

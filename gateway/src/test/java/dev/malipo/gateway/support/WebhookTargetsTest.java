@@ -61,6 +61,9 @@ class WebhookTargetsTest {
     void aNameInTheSettingIsRefusedAtStartUp() {
         assertThatThrownBy(() -> CidrBlocks.parse(WebhookTargets.SETTING, List.of("metadata.google.internal")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("malipo.webhooks.blocked-cidrs");
+        // Spelt only with hex digits, but a name all the same: refused, not looked up.
+        assertThatThrownBy(() -> CidrBlocks.parse(WebhookTargets.SETTING, List.of("cafe.bad/16")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cafe.bad");
     }
 
     /** application.yml's default (what production starts with) is the one the code falls back to. */
