@@ -1,5 +1,6 @@
 package dev.malipo.gateway.api;
 
+import dev.malipo.gateway.support.WebhookTargets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,6 +76,20 @@ public final class JsonBody {
             // fall through to the error
         }
         throw new ApiException.InvalidRequest("invalid_url", field, field + " must be an absolute http(s) URL");
+    }
+
+    /**
+     * {@link #httpUrl}, for a URL webhooks will be sent to: also refused (422
+     * webhook_url_not_allowed) where {@code targets} says webhooks may not go.
+     */
+    public java.net.URI webhookUrl(String field, boolean required, WebhookTargets targets) {
+        java.net.URI uri = httpUrl(field, required, 2048);
+        if (uri != null) {
+            targets.refusedAtRegistration(uri).ifPresent(why -> {
+                throw new ApiException.InvalidRequest("webhook_url_not_allowed", field, why);
+            });
+        }
+        return uri;
     }
 
     /** Amounts may be sent as a JSON string ("100.50", preferred) or number; both are read exactly. */

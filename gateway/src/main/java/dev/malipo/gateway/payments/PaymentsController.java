@@ -146,12 +146,7 @@ class PaymentsController {
         String reference = body.string("reference", false, 64);
         String description = body.string("description", false, 255);
         Map<String, String> metadata = body.stringMap("metadata", 20, 500);
-        URI webhook = body.httpUrl("webhook_url", false, 2048);
-        if (webhook != null) {
-            webhookTargets.refusedAtRegistration(webhook).ifPresent(why -> {
-                throw new ApiException.InvalidRequest("webhook_url_not_allowed", "webhook_url", why);
-            });
-        }
+        URI webhook = body.webhookUrl("webhook_url", false, webhookTargets);
         String webhookUrl = webhook == null ? null : webhook.toString();
         String providerAccount = body.string("provider_account", false, 40);
         return new CreatePaymentCommand(kind, amount, phone, reference, description, metadata, webhookUrl, providerAccount);

@@ -35,6 +35,20 @@ public final class CidrBlocks {
         return blocks.isEmpty();
     }
 
+    /**
+     * Whether {@code address}, given as text (a peer's address, a forwarded-for value), is an
+     * address literal in one of the blocks. Anything else — a name included — is not: it is never
+     * looked up.
+     */
+    public boolean containsLiteral(String address) {
+        if (address == null || !LITERAL.matcher(address).matches()) return false;
+        try {
+            return contains(InetAddress.getByName(address)); // a literal: no DNS
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     public boolean contains(InetAddress address) {
         byte[] ip = address.getAddress();
         for (Block b : blocks) {

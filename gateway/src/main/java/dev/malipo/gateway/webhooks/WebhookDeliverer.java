@@ -105,13 +105,6 @@ class WebhookDeliverer implements DisposableBean {
         }
     }
 
-    /** The attempt's address is one webhooks are not sent to; its message is the attempt's error. */
-    private static final class DeliveryRefused extends Exception {
-        DeliveryRefused(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /** Thrown to make the scheduler retry; carries no secret. */
     static final class DeliveryFailed extends RuntimeException {
         DeliveryFailed(String message) {
@@ -173,17 +166,18 @@ class WebhookDeliverer implements DisposableBean {
             URI url = URI.create(d.url());
             // Registered before the limit was set, or a name that resolves to a blocked address:
             // a failed attempt like any other (retried, as the name's answer may change), never a request.
-            String refused = targets.refusedBeforeSending(url).orElse(null);
-            if (refused != null) throw new DeliveryRefused(refused);
-            HttpRequest request = HttpRequest.newBuilder(url)
-                    .timeout(config.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "Malipo-Webhooks/1")
-                    .header("Malipo-Event-Id", d.eventId())
-                    .header(WebhookSignature.HEADER, WebhookSignature.sign(secret, clock.instant().getEpochSecond(), d.payload()))
-                    .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
-                    .build();
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            error = targets.refusedBeforeSending(url).orElse(null);
+            if (error == null) {
+                HttpRequest request = HttpRequest.newBuilder(url)
+                        .timeout(config.timeout())
+                        .header("Content-Type", "application/json")
+                        .header("User-Agent", "Malipo-Webhooks/1")
+                        .header("Malipo-Event-Id", d.eventId())
+                        .header(WebhookSignature.HEADER, WebhookSignature.sign(secret, clock.instant().getEpochSecond(), d.payload()))
+                        .POST(HttpRequest.BodyPublishers.ofString(d.payload()))
+                        .build();
+                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";

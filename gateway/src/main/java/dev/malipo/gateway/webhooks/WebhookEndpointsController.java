@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -48,11 +47,7 @@ class WebhookEndpointsController {
     @PostMapping("/v1/webhook_endpoints")
     ResponseEntity<Map<String, Object>> create(Caller caller, @RequestBody(required = false) byte[] body) {
         JsonBody b = JsonBody.parse(json, body, Set.of("url", "events"));
-        URI uri = b.httpUrl("url", true, 2048);
-        targets.refusedAtRegistration(uri).ifPresent(why -> {
-            throw new ApiException.InvalidRequest("webhook_url_not_allowed", "url", why);
-        });
-        String url = uri.toString();
+        String url = b.webhookUrl("url", true, targets).toString();
         List<String> events = b.stringList("events", false);
         if (events.isEmpty()) events = List.of("*");
         for (String e : events) {
