@@ -3,6 +3,7 @@ package dev.malipo.gateway.e2e;
 import dev.malipo.gateway.MalipoApplication;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.ApiClient;
+import dev.malipo.gateway.support.Gateways;
 import dev.malipo.gateway.support.PostgresTestBase;
 import dev.malipo.gateway.support.Sandbox;
 import dev.malipo.gateway.support.TestDatabase;
@@ -44,17 +45,13 @@ class AotProductionContextTest {
 
     private static ConfigurableApplicationContext start(TestDatabase db, int port, String... extra) {
         List<String> args = new ArrayList<>(List.of(
-                "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password(),
-                "--server.port=" + port,
-                "--malipo.public-base-url=http://127.0.0.1:" + port,
                 "--malipo.security.encryption-key=dGVzdC1vbmx5LXRlc3Qtb25seS10ZXN0LW9ubHktdGU=",
                 "--malipo.callbacks.allowed-cidrs=",
                 "--malipo.webhooks.blocked-cidrs="));
         args.addAll(List.of(extra));
         // The generated initializer is looked up by the main class's name; here that is not on the stack.
-        return new SpringApplicationBuilder(MalipoApplication.class).main(MalipoApplication.class).run(args.toArray(String[]::new));
+        return new SpringApplicationBuilder(MalipoApplication.class).main(MalipoApplication.class)
+                .run(Gateways.args(db, port, args.toArray(String[]::new)));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.malipo.gateway.e2e;
 import dev.malipo.gateway.MalipoApplication;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.ApiClient;
+import dev.malipo.gateway.support.Gateways;
 import dev.malipo.gateway.support.PostgresTestBase;
 import dev.malipo.gateway.support.Sandbox;
 import dev.malipo.gateway.support.TestDatabase;
@@ -27,13 +28,7 @@ class RestartTest {
     private static ConfigurableApplicationContext start(TestDatabase db, int port, String firstCheckAfter) {
         return new SpringApplicationBuilder(MalipoApplication.class)
                 .profiles("test")
-                // Arguments, not default properties: those would lose to application.yml.
-                .run("--spring.datasource.url=" + db.url(),
-                        "--spring.datasource.username=" + db.user(),
-                        "--spring.datasource.password=" + db.password(),
-                        "--server.port=" + port,
-                        "--malipo.public-base-url=http://127.0.0.1:" + port,
-                        "--malipo.reconciliation.first-check-after=" + firstCheckAfter);
+                .run(Gateways.args(db, port, "--malipo.reconciliation.first-check-after=" + firstCheckAfter));
     }
 
     @Test

@@ -1,0 +1,25 @@
+package dev.malipo.gateway.support;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Arguments for a gateway a test starts itself (a context of its own, outside Spring's test-context
+ * cache: to restart it, or to give it settings no other test shares) on {@code db} and {@code port}.
+ * Arguments, not default properties: those would lose to application.yml.
+ */
+public final class Gateways {
+    private Gateways() {
+    }
+
+    public static String[] args(TestDatabase db, int port, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.user(),
+                "--spring.datasource.password=" + db.password(),
+                "--server.port=" + port,
+                "--malipo.public-base-url=http://127.0.0.1:" + port));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+}
