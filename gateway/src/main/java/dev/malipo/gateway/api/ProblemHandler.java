@@ -3,8 +3,10 @@ package dev.malipo.gateway.api;
 import dev.malipo.core.connector.ProviderRuleException;
 import dev.malipo.core.money.MoneyException;
 import dev.malipo.core.phone.InvalidMsisdnException;
+import dev.malipo.gateway.support.StatementTimeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -95,6 +97,21 @@ public class ProblemHandler {
         log.warn("no database connection: {}", e.getMessage());
         return render(new ApiException.Overloaded("service_unavailable",
                 "Malipo cannot reach its database right now; retry shortly"));
+    }
+
+    /**
+     * PostgreSQL cancelled a statement (StatementTimeout: it ran past the limit, most likely stuck
+     * behind a lock). Its transaction rolled back. What committed before it stands: a payment
+     * created before its answer's transaction was cancelled is settled by reconciliation, and a
+     * retry with the same Idempotency-Key finds it rather than creating a second one. Any other
+     * database failure is unexpected.
+     */
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<ProblemDetail> database(DataAccessException e) {
+        if (!StatementTimeout.cancelled(e)) return unexpected(e);
+        log.warn("database statement cancelled (past {} or by an operator); answered 503", StatementTimeout.SETTING);
+        return render(new ApiException.Overloaded("service_unavailable",
+                "Malipo's database did not finish in time; retry shortly with the same Idempotency-Key"));
     }
 
     private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> problem) {

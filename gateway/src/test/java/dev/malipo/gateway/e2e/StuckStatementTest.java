@@ -1,0 +1,111 @@
+package dev.malipo.gateway.e2e;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.malipo.gateway.MalipoApplication;
+import dev.malipo.gateway.merchants.MerchantService;
+import dev.malipo.gateway.support.ApiClient;
+import dev.malipo.gateway.support.Gateways;
+import dev.malipo.gateway.support.PostgresTestBase;
+import dev.malipo.gateway.support.Sandbox;
+import dev.malipo.gateway.support.TestDatabase;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code malipo.database.statement-timeout} on a real PostgreSQL. Every connection a request can
+ * get carries it; Flyway's migrations run without it. A statement stuck behind a lock held outside
+ * the gateway (here: someone's open transaction that inserted the same Idempotency-Key) is
+ * cancelled when it runs out: the request is answered 503 with nothing stored and no STK push
+ * sent, instead of waiting for as long as the lock is held, and the same request, once the lock is
+ * gone, goes through on the same pool.
+ */
+class StuckStatementTest {
+    private static final String PHONE = "254708374149";
+
+    @Test
+    void everyPooledConnectionCarriesTheLimitAndMigrationsRunWithout() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres();
+             ConfigurableApplicationContext gateway = new SpringApplicationBuilder(MalipoApplication.class).profiles("test")
+                     .run(Gateways.args(db, PostgresTestBase.freePort(), "--malipo.database.statement-timeout=1s"))) {
+            assertThat(gateway.getBean(Flyway.class).getConfiguration().getInitSql()).isEqualTo("SET statement_timeout = 0");
+            // All of the pool's connections at once, so the ones Flyway used are among them had they
+            // stayed: each must have been opened after the migrations, with the limit.
+            HikariDataSource pool = (HikariDataSource) gateway.getBean(DataSource.class);
+            List<Connection> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < pool.getMaximumPoolSize(); i++) held.add(pool.getConnection());
+                for (Connection c : held) {
+                    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("show statement_timeout")) {
+                        r.next();
+                        assertThat(r.getString(1)).isEqualTo("1s");
+                    }
+                }
+            } finally {
+                for (Connection c : held) c.close();
+            }
+        }
+    }
+
+    @Test
+    void aPaymentStuckBehindALockIsAnswered503WithNothingStoredThenGoesThrough() throws Exception {
+        int port = PostgresTestBase.freePort();
+        try (TestDatabase db = TestDatabase.postgres(); Sandbox sandbox = Sandbox.start();
+             ConfigurableApplicationContext gateway = new SpringApplicationBuilder(MalipoApplication.class).profiles("test")
+                     .run(Gateways.args(db, port, "--malipo.database.statement-timeout=1s"))) {
+            JdbcClient jdbc = gateway.getBean(JdbcClient.class);
+
+            MerchantService.NewMerchant m = gateway.getBean(MerchantService.class).create("Stuck " + UUID.randomUUID());
+            ApiClient api = new ApiClient("http://127.0.0.1:" + port, m.testKey());
+            assertThat(api.post("/v1/provider_accounts", sandbox.providerAccountJson(), null).status()).isEqualTo(201);
+            String body = "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"" + PHONE + "\",\"reference\":\"stuck-1\"}";
+            String key = "stuck-" + UUID.randomUUID();
+
+            ApiClient.Response stuck;
+            long waitedNanos;
+            try (Connection other = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+                other.setAutoCommit(false);
+                try (PreparedStatement insert = other.prepareStatement("""
+                        insert into idempotency_keys (merchant_id, idem_key, request_hash, state, locked_at, created_at)
+                        values (?, ?, 'held-elsewhere', 'in_progress', now(), now())""")) {
+                    insert.setString(1, m.merchantId());
+                    insert.setString(2, key);
+                    insert.executeUpdate();
+                }
+                long start = System.nanoTime();
+                stuck = api.post("/v1/payments", body, key);
+                waitedNanos = System.nanoTime() - start;
+                other.rollback();
+            }
+
+            assertThat(stuck.status()).as(stuck.body()).isEqualTo(503);
+            assertThat(stuck.contentType()).startsWith("application/problem+json");
+            assertThat(stuck.text("code")).isEqualTo("service_unavailable");
+            assertThat(stuck.headers().get("Retry-After")).isEqualTo(List.of("1"));
+            assertThat(Duration.ofNanos(waitedNanos)).as("cancelled by the 1 s limit, not at once and not by the lock's end")
+                    .isBetween(Duration.ofMillis(900), Duration.ofSeconds(15));
+            assertThat(jdbc.sql("select count(*) from payments where merchant_id = ?").param(m.merchantId()).query(Long.class).single())
+                    .as("no payment row").isZero();
+            assertThat(sandbox.stkPushesTo(PHONE)).as("no STK push").isZero();
+
+            ApiClient.Response retried = api.post("/v1/payments", body, key);
+            assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+            assertThat(sandbox.stkPushesTo(PHONE)).isEqualTo(1);
+        }
+    }
+}
