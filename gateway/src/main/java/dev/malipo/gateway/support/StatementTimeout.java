@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
  * migration holding a table) or running away holds its request, its connection and its own locks
  * for as long as that lasts, and the pool drains behind it. With it, PostgreSQL cancels the
  * statement and rolls its transaction back; the connection goes back to the pool fit for use and
- * the request is answered 503 {@code service_unavailable}, to be retried with the same Idempotency-Key.
+ * the request is answered 503 {@code service_unavailable}, to be retried with the same
+ * Idempotency-Key.
  *
  * <p>It is a backstop, far above any statement the gateway means to run (milliseconds), so a busy
  * database does not trip it. Flyway's migrations run without it (StatementTimeoutConfig). H2
  * (dev mode) runs in-process and gets nothing. An operator who sets pgjdbc's {@code options}
- * themselves (in the URL or the pool's data-source properties) keeps exactly theirs: pgjdbc would let the URL's win anyway, and merging
- * two option strings silently is a worse surprise than the documented rule.
+ * themselves (in the URL or the pool's data-source properties) keeps exactly theirs: pgjdbc would
+ * let the URL's win anyway, and merging two option strings silently is a worse surprise than the
+ * documented rule.
  *
  * <p>What it does not bound: a database that stops answering altogether (the machine or the
  * network gone). The server cannot cancel what it never hears of; the client waits until TCP gives
