@@ -109,7 +109,9 @@ public class ProblemHandler {
     @ExceptionHandler(DataAccessException.class)
     ResponseEntity<ProblemDetail> database(DataAccessException e) {
         if (!StatementTimeout.cancelled(e)) return unexpected(e);
-        log.warn("database statement cancelled (past {} or by an operator); answered 503", StatementTimeout.SETTING);
+        // The message names the statement (its SQL has placeholders, never values), so an operator can find the lock.
+        log.warn("database statement cancelled (past {} or by an operator); answered 503: {}", StatementTimeout.SETTING,
+                e.getMessage());
         return render(new ApiException.Overloaded("service_unavailable",
                 "Malipo's database did not finish in time; retry shortly with the same Idempotency-Key"));
     }

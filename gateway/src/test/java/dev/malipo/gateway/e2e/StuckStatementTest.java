@@ -10,7 +10,10 @@ import dev.malipo.gateway.support.Sandbox;
 import dev.malipo.gateway.support.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -35,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sent, instead of waiting for as long as the lock is held, and the same request, once the lock is
  * gone, goes through on the same pool.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class StuckStatementTest {
     private static final String PHONE = "254708374149";
 
@@ -63,7 +67,7 @@ class StuckStatementTest {
     }
 
     @Test
-    void aPaymentStuckBehindALockIsAnswered503WithNothingStoredThenGoesThrough() throws Exception {
+    void aPaymentStuckBehindALockIsAnswered503WithNothingStoredThenGoesThrough(CapturedOutput output) throws Exception {
         int port = PostgresTestBase.freePort();
         try (TestDatabase db = TestDatabase.postgres(); Sandbox sandbox = Sandbox.start();
              ConfigurableApplicationContext gateway = new SpringApplicationBuilder(MalipoApplication.class).profiles("test")
@@ -102,6 +106,9 @@ class StuckStatementTest {
             assertThat(jdbc.sql("select count(*) from payments where merchant_id = ?").param(m.merchantId()).query(Long.class).single())
                     .as("no payment row").isZero();
             assertThat(sandbox.stkPushesTo(PHONE)).as("no STK push").isZero();
+            // The operator's clue: which statement was stuck, without the request's values.
+            assertThat(output.getOut()).contains("database statement cancelled").contains("insert into idempotency_keys")
+                    .doesNotContain(key).doesNotContain(m.testKey());
 
             ApiClient.Response retried = api.post("/v1/payments", body, key);
             assertThat(retried.status()).as(retried.body()).isEqualTo(201);
