@@ -96,15 +96,16 @@ public final class FlowsBench {
             step(rates.getFirst(), warmup, pid);
             System.out.printf("(warm-up: %d s at %d/s, not counted)%n", warmup, rates.getFirst());
         }
-        System.out.printf("%n%-8s %-9s %-8s %-26s %-26s %-7s %-6s %-6s %-8s %-13s %-9s%n", "offered", "achieved", "sent",
+        System.out.printf("%n%-8s %-9s %-8s %-26s %-26s %-7s %-6s %-6s %-8s %-13s %-13s %-9s%n", "offered", "achieved", "sent",
                 "initiation p50/p99/max ms", "end-to-end p50/p99/max ms", "errors", "cpu", "jit", "heap MB", "commits/flow",
-                "alloc KiB/flow");
+                "flushes/flow", "alloc KiB/flow");
         int sustained = 0;
         for (int rate : rates) {
             Step s = step(rate, stepSeconds, pid);
-            System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-6.2f %-8.0f %-13s %-9s%n", rate, s.achieved, s.sent,
-                    pct(s.initiation), pct(s.endToEnd), s.errors, s.cpuCores, s.jitCores, s.heapMb,
+            System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-6.2f %-8.0f %-13s %-13s %-9s%n", rate, s.achieved,
+                    s.sent, pct(s.initiation), pct(s.endToEnd), s.errors, s.cpuCores, s.jitCores, s.heapMb,
                     s.commitsPerFlow < 0 ? "n/a" : String.format("%.1f", s.commitsPerFlow),
+                    s.flushesPerFlow < 0 ? "n/a" : String.format("%.2f", s.flushesPerFlow),
                     s.allocKibPerFlow < 0 ? "n/a" : String.format("%.0f", s.allocKibPerFlow));
             if (opts.containsKey("series")) {
                 // When the slow flows started: a steady tail, or stalls every so often?
@@ -186,7 +187,7 @@ public final class FlowsBench {
      */
     private record Step(long sent, long errors, double achieved, Histogram initiation, Histogram endToEnd, double cpuCores,
                         double jitCores,
-                        double heapMb, double commitsPerFlow, Histogram provider, Histogram overhead, long untimed,
+                        double heapMb, double commitsPerFlow, double flushesPerFlow, Histogram provider, Histogram overhead, long untimed,
                         long failed, double allocKibPerFlow, OverheadParts parts) {
     }
 
@@ -215,8 +216,10 @@ public final class FlowsBench {
         Step s = step(rate, seconds, pid);
         System.out.printf("%noverhead mode: %d/s offered for %d s; sent %d, completed %.1f flows/s; errors %d "
                 + "(%d not answered 201, %d not completed within 5 s); no Server-Timing %d; gateway cpu %.2f cores "
-                + "(its JIT compiler threads %.2f), heap %.0f MB%n", rate, seconds, s.sent, s.achieved, s.errors, s.failed,
-                s.errors - s.failed, s.untimed, s.cpuCores, s.jitCores, s.heapMb);
+                + "(its JIT compiler threads %.2f), heap %.0f MB; per flow %s commits, %s WAL flushes%n", rate, seconds, s.sent,
+                s.achieved, s.errors, s.failed, s.errors - s.failed, s.untimed, s.cpuCores, s.jitCores, s.heapMb,
+                s.commitsPerFlow < 0 ? "n/a" : String.format("%.2f", s.commitsPerFlow),
+                s.flushesPerFlow < 0 ? "n/a" : String.format("%.2f", s.flushesPerFlow));
         System.out.printf("%n%-12s %-26s%n", "", "p50/p99/max ms");
         System.out.printf("%-12s %-26s%n", "initiation", pct(s.initiation));
         System.out.printf("%-12s %-26s%n", "provider", pct(s.provider));
@@ -250,6 +253,7 @@ public final class FlowsBench {
         AtomicLong untimed = new AtomicLong();
         GatewayCpu cpuBefore = GatewayCpu.read(pid);
         long commitsBefore = commits();
+        long flushesBefore = walFlushes();
         long allocatedBefore = allocated();
         long interval = 1_000_000_000L / rate;
         long total = (long) rate * seconds;
@@ -318,13 +322,13 @@ public final class FlowsBench {
         GatewayCpu cpuAfter = GatewayCpu.read(pid);
         double cpu = pid > 0 ? cpuAfter.cores(cpuBefore, wall) : -1;
         double jit = pid > 0 ? cpuAfter.jitCores(cpuBefore, wall) : -1;
-        long commitsAfter = commits();
-        double perFlow = commitsBefore < 0 || done == 0 ? -1 : (double) (commitsAfter - commitsBefore) / done;
+        double commitsPerFlow = perFlow(commitsBefore, commits(), done);
+        double flushesPerFlow = perFlow(flushesBefore, walFlushes(), done);
         long allocatedAfter = allocated();
         double kibPerFlow = allocatedBefore < 0 || allocatedAfter < 0 || done == 0 ? -1
                 : (allocatedAfter - allocatedBefore) / 1024.0 / done;
         return new Step(total, errors.get() + (total - errors.get() - done), done / elapsed, initiation.getIntervalHistogram(),
-                e2e.getIntervalHistogram(), cpu, jit, heapMb(), perFlow, provider.getIntervalHistogram(),
+                e2e.getIntervalHistogram(), cpu, jit, heapMb(), commitsPerFlow, flushesPerFlow, provider.getIntervalHistogram(),
                 overhead.getIntervalHistogram(), untimed.get(), errors.get(), kibPerFlow,
                 new OverheadParts(late.getIntervalHistogram(), outside.getIntervalHistogram(), inside.getIntervalHistogram()));
     }
@@ -513,12 +517,32 @@ public final class FlowsBench {
 
     /** Commits in the benchmark database so far, via psql; -1 when not available. */
     private long commits() {
-        List<String> out = psqlLines("select xact_commit from pg_stat_database where datname = current_database()");
+        return counter("select xact_commit from pg_stat_database where datname = current_database()");
+    }
+
+    /**
+     * WAL flushes the whole server has made so far (PostgreSQL 14+); -1 when not available. Each
+     * commit waits for one unless another's covered it: the flush, not the commit, is what a
+     * commit waits on the disk for (bench/ROUNDS.md, round 24). Server-wide, so nothing else
+     * should write while the benchmark runs.
+     */
+    private long walFlushes() {
+        return counter("select wal_sync from pg_stat_wal");
+    }
+
+    private long counter(String sql) {
+        List<String> out = psqlLines(sql);
         try {
             return out == null ? -1 : Long.parseLong(out.getFirst());
         } catch (RuntimeException e) {
             return -1;
         }
+    }
+
+    /** A counter's growth per completed flow; -1 when either reading is missing or no flow completed. */
+    static double perFlow(long before, long after, long flows) {
+        if (before < 0 || after < 0 || flows <= 0) return -1;
+        return (double) (after - before) / flows;
     }
 
     private static String joined(List<String> lines) {

@@ -23,6 +23,16 @@ class FlowsBenchTest {
         assertThat(seen).hasSize(50_000);
     }
 
+    /** Commits and WAL flushes per flow: a missing reading (no --db, PostgreSQL before 14) or no flow is n/a, never 0. */
+    @Test
+    void aCounterPerFlowIsNotAvailableRatherThanWrong() {
+        assertThat(FlowsBench.perFlow(1_000, 4_000, 1_000)).isEqualTo(3.0);
+        assertThat(FlowsBench.perFlow(1_000, 1_500, 2_000)).isEqualTo(0.25);
+        assertThat(FlowsBench.perFlow(-1, 4_000, 1_000)).isEqualTo(-1);
+        assertThat(FlowsBench.perFlow(1_000, -1, 1_000)).isEqualTo(-1);
+        assertThat(FlowsBench.perFlow(1_000, 4_000, 0)).isEqualTo(-1);
+    }
+
     /** The overhead mode subtracts what the gateway says it spent on the provider; a wrong parse would skew it. */
     @Test
     void providerTimeIsReadFromServerTiming() {
