@@ -36,11 +36,14 @@ class StatementTimeoutConfig {
         };
     }
 
+    /** After an operator's own {@code spring.flyway.init-sqls}, if any, which it keeps. */
     @Bean
     FlywayConfigurationCustomizer migrationsWithoutStatementTimeout(DataSource dataSource) {
         return configuration -> {
             if (dataSource instanceof HikariDataSource pool && StatementTimeout.isPostgresql(pool.getJdbcUrl())) {
-                configuration.initSql("SET statement_timeout = 0");
+                String theirs = configuration.getInitSql();
+                String off = "SET statement_timeout = 0";
+                configuration.initSql(theirs == null || theirs.isBlank() ? off : theirs + ";\n" + off);
             }
         };
     }

@@ -46,8 +46,11 @@ class StuckStatementTest {
     void everyPooledConnectionCarriesTheLimitAndMigrationsRunWithout() throws Exception {
         try (TestDatabase db = TestDatabase.postgres();
              ConfigurableApplicationContext gateway = new SpringApplicationBuilder(MalipoApplication.class).profiles("test")
-                     .run(Gateways.args(db, PostgresTestBase.freePort(), "--malipo.database.statement-timeout=1s"))) {
-            assertThat(gateway.getBean(Flyway.class).getConfiguration().getInitSql()).isEqualTo("SET statement_timeout = 0");
+                     .run(Gateways.args(db, PostgresTestBase.freePort(), "--malipo.database.statement-timeout=1s",
+                             "--spring.flyway.init-sqls=SET lock_timeout = '5s'"))) {
+            // The operator's own init SQL is kept, and the migrations ran with both (start-up would have failed).
+            assertThat(gateway.getBean(Flyway.class).getConfiguration().getInitSql())
+                    .isEqualTo("SET lock_timeout = '5s';\nSET statement_timeout = 0");
             // All of the pool's connections at once, so the ones Flyway used are among them had they
             // stayed: each must have been opened after the migrations, with the limit.
             HikariDataSource pool = (HikariDataSource) gateway.getBean(DataSource.class);
