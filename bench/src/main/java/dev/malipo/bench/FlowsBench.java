@@ -104,9 +104,7 @@ public final class FlowsBench {
             Step s = step(rate, stepSeconds, pid);
             System.out.printf("%-8d %-9.1f %-8d %-26s %-26s %-7d %-6.2f %-6.2f %-8.0f %-13s %-13s %-9s%n", rate, s.achieved,
                     s.sent, pct(s.initiation), pct(s.endToEnd), s.errors, s.cpuCores, s.jitCores, s.heapMb,
-                    s.commitsPerFlow < 0 ? "n/a" : String.format("%.1f", s.commitsPerFlow),
-                    s.flushesPerFlow < 0 ? "n/a" : String.format("%.2f", s.flushesPerFlow),
-                    s.allocKibPerFlow < 0 ? "n/a" : String.format("%.0f", s.allocKibPerFlow));
+                    orNa("%.1f", s.commitsPerFlow), orNa("%.2f", s.flushesPerFlow), orNa("%.0f", s.allocKibPerFlow));
             if (opts.containsKey("series")) {
                 // When the slow flows started: a steady tail, or stalls every so often?
                 StringBuilder line = new StringBuilder("  slowest end-to-end per second, ms:");
@@ -218,8 +216,7 @@ public final class FlowsBench {
                 + "(%d not answered 201, %d not completed within 5 s); no Server-Timing %d; gateway cpu %.2f cores "
                 + "(its JIT compiler threads %.2f), heap %.0f MB; per flow %s commits, %s WAL flushes%n", rate, seconds, s.sent,
                 s.achieved, s.errors, s.failed, s.errors - s.failed, s.untimed, s.cpuCores, s.jitCores, s.heapMb,
-                s.commitsPerFlow < 0 ? "n/a" : String.format("%.2f", s.commitsPerFlow),
-                s.flushesPerFlow < 0 ? "n/a" : String.format("%.2f", s.flushesPerFlow));
+                orNa("%.2f", s.commitsPerFlow), orNa("%.2f", s.flushesPerFlow));
         System.out.printf("%n%-12s %-26s%n", "", "p50/p99/max ms");
         System.out.printf("%-12s %-26s%n", "initiation", pct(s.initiation));
         System.out.printf("%-12s %-26s%n", "provider", pct(s.provider));
@@ -537,6 +534,11 @@ public final class FlowsBench {
         } catch (RuntimeException e) {
             return -1;
         }
+    }
+
+    /** {@code value} in {@code format}, or n/a for the -1 that marks a figure not available. */
+    private static String orNa(String format, double value) {
+        return value < 0 ? "n/a" : String.format(format, value);
     }
 
     /** A counter's growth per completed flow; -1 when either reading is missing or no flow completed. */

@@ -75,7 +75,7 @@ public final class StatementTimeout {
 
     /** Whether {@code failure} is, or was caused by, PostgreSQL cancelling the statement. */
     public static boolean cancelled(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && QUERY_CANCELED.equals(sql.getSQLState())) return true;
         }
         return false;

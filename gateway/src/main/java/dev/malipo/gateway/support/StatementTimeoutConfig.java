@@ -40,7 +40,7 @@ class StatementTimeoutConfig {
     @Bean
     FlywayConfigurationCustomizer migrationsWithoutStatementTimeout(DataSource dataSource) {
         return configuration -> {
-            if (dataSource instanceof HikariDataSource pool && StatementTimeout.isPostgresql(pool.getJdbcUrl())) {
+            if (postgresPool(dataSource) != null) {
                 String theirs = configuration.getInitSql();
                 String off = "SET statement_timeout = 0";
                 configuration.initSql(theirs == null || theirs.isBlank() ? off : theirs + ";\n" + off);
@@ -54,10 +54,16 @@ class StatementTimeoutConfig {
             flyway.migrate();
             // Idle connections (all of Flyway's, given back) close now; any in use, when given back.
             // Only PostgreSQL's differ (H2 gets no init SQL, and an in-memory H2 database can close with them).
-            if (dataSource instanceof HikariDataSource pool && StatementTimeout.isPostgresql(pool.getJdbcUrl())) {
+            HikariDataSource pool = postgresPool(dataSource);
+            if (pool != null) {
                 HikariPoolMXBean running = pool.getHikariPoolMXBean();
                 if (running != null) running.softEvictConnections();
             }
         };
+    }
+
+    /** The pool when it is PostgreSQL's, whose connections carry the limit; null otherwise. */
+    private static HikariDataSource postgresPool(DataSource dataSource) {
+        return dataSource instanceof HikariDataSource pool && StatementTimeout.isPostgresql(pool.getJdbcUrl()) ? pool : null;
     }
 }

@@ -1,6 +1,5 @@
 package dev.malipo.gateway.e2e;
 
-import dev.malipo.gateway.MalipoApplication;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.ApiClient;
 import dev.malipo.gateway.support.Gateways;
@@ -9,7 +8,6 @@ import dev.malipo.gateway.support.Sandbox;
 import dev.malipo.gateway.support.TestDatabase;
 import dev.malipo.gateway.support.WebhookReceiver;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -26,9 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RestartTest {
 
     private static ConfigurableApplicationContext start(TestDatabase db, int port, String firstCheckAfter) {
-        return new SpringApplicationBuilder(MalipoApplication.class)
-                .profiles("test")
-                .run(Gateways.args(db, port, "--malipo.reconciliation.first-check-after=" + firstCheckAfter));
+        return Gateways.start(db, port, "--malipo.reconciliation.first-check-after=" + firstCheckAfter);
     }
 
     @Test

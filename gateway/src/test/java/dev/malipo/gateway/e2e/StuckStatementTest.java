@@ -1,7 +1,6 @@
 package dev.malipo.gateway.e2e;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.malipo.gateway.MalipoApplication;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.ApiClient;
 import dev.malipo.gateway.support.Gateways;
@@ -11,7 +10,6 @@ import dev.malipo.gateway.support.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,9 +43,8 @@ class StuckStatementTest {
     @Test
     void everyPooledConnectionCarriesTheLimitAndMigrationsRunWithout() throws Exception {
         try (TestDatabase db = TestDatabase.postgres();
-             ConfigurableApplicationContext gateway = new SpringApplicationBuilder(MalipoApplication.class).profiles("test")
-                     .run(Gateways.args(db, PostgresTestBase.freePort(), "--malipo.database.statement-timeout=1s",
-                             "--spring.flyway.init-sqls=SET lock_timeout = '5s'"))) {
+             ConfigurableApplicationContext gateway = Gateways.start(db, PostgresTestBase.freePort(),
+                     "--malipo.database.statement-timeout=1s", "--spring.flyway.init-sqls=SET lock_timeout = '5s'")) {
             // The operator's own init SQL is kept, and the migrations ran with both (start-up would have failed).
             assertThat(gateway.getBean(Flyway.class).getConfiguration().getInitSql())
                     .isEqualTo("SET lock_timeout = '5s';\nSET statement_timeout = 0");
@@ -73,8 +70,7 @@ class StuckStatementTest {
     void aPaymentStuckBehindALockIsAnswered503WithNothingStoredThenGoesThrough(CapturedOutput output) throws Exception {
         int port = PostgresTestBase.freePort();
         try (TestDatabase db = TestDatabase.postgres(); Sandbox sandbox = Sandbox.start();
-             ConfigurableApplicationContext gateway = new SpringApplicationBuilder(MalipoApplication.class).profiles("test")
-                     .run(Gateways.args(db, port, "--malipo.database.statement-timeout=1s"))) {
+             ConfigurableApplicationContext gateway = Gateways.start(db, port, "--malipo.database.statement-timeout=1s")) {
             JdbcClient jdbc = gateway.getBean(JdbcClient.class);
 
             MerchantService.NewMerchant m = gateway.getBean(MerchantService.class).create("Stuck " + UUID.randomUUID());

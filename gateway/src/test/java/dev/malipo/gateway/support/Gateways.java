@@ -1,5 +1,9 @@
 package dev.malipo.gateway.support;
 
+import dev.malipo.gateway.MalipoApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +14,11 @@ import java.util.List;
  */
 public final class Gateways {
     private Gateways() {
+    }
+
+    /** A gateway with the test profile on {@code db} and {@code port}, started; the caller closes it. */
+    public static ConfigurableApplicationContext start(TestDatabase db, int port, String... extra) {
+        return new SpringApplicationBuilder(MalipoApplication.class).profiles("test").run(args(db, port, extra));
     }
 
     public static String[] args(TestDatabase db, int port, String... extra) {
