@@ -3,6 +3,7 @@ package dev.malipo.gateway.e2e;
 import dev.malipo.gateway.idempotency.IdempotencyKeyExpiry;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.ApiClient;
+import dev.malipo.gateway.support.Gateways;
 import dev.malipo.gateway.support.PostgresTestBase;
 import dev.malipo.gateway.support.Sandbox;
 import dev.malipo.gateway.support.TestDatabase;
@@ -40,9 +41,7 @@ class H2FlowsTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        DB.register(r);
-        r.add("server.port", () -> PORT);
-        r.add("malipo.public-base-url", () -> "http://127.0.0.1:" + PORT);
+        Gateways.register(r, DB, PORT);
     }
 
     @BeforeAll

@@ -3,6 +3,7 @@ package dev.malipo.gateway.support;
 import dev.malipo.gateway.MalipoApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,16 @@ public final class Gateways {
     /** A gateway with the test profile on {@code db} and {@code port}, started; the caller closes it. */
     public static ConfigurableApplicationContext start(TestDatabase db, int port, String... extra) {
         return new SpringApplicationBuilder(MalipoApplication.class).profiles("test").run(args(db, port, extra));
+    }
+
+    /**
+     * The same settings as {@link #args}, for a gateway in Spring's test-context cache (a
+     * {@code @DynamicPropertySource}).
+     */
+    public static void register(DynamicPropertyRegistry r, TestDatabase db, int port) {
+        db.register(r);
+        r.add("server.port", () -> port);
+        r.add("malipo.public-base-url", () -> "http://127.0.0.1:" + port);
     }
 
     public static String[] args(TestDatabase db, int port, String... extra) {

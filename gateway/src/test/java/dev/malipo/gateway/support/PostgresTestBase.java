@@ -40,9 +40,7 @@ public abstract class PostgresTestBase {
                 Runtime.getRuntime().addShutdownHook(new Thread(created::close));
             }
         }
-        db.register(r);
-        r.add("server.port", () -> port);
-        r.add("malipo.public-base-url", () -> "http://127.0.0.1:" + port);
+        Gateways.register(r, db, port);
     }
 
     @AfterEach

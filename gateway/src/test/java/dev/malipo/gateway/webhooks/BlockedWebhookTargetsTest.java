@@ -3,6 +3,7 @@ package dev.malipo.gateway.webhooks;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.ApiClient;
 import dev.malipo.gateway.support.Await;
+import dev.malipo.gateway.support.Gateways;
 import dev.malipo.gateway.support.Ids;
 import dev.malipo.gateway.support.MalipoProperties;
 import dev.malipo.gateway.support.PostgresTestBase;
@@ -43,9 +44,7 @@ class BlockedWebhookTargetsTest {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        DB.register(r);
-        r.add("server.port", () -> PORT);
-        r.add("malipo.public-base-url", () -> "http://127.0.0.1:" + PORT);
+        Gateways.register(r, DB, PORT);
         r.add("malipo.webhooks.blocked-cidrs", () -> String.join(",", MalipoProperties.Webhooks.DEFAULT_BLOCKED_CIDRS));
     }
 
