@@ -65,6 +65,13 @@ public final class FlowsBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // The merchant's receiver keeps every kept-alive connection, as the Daraja emulator does: past
+        // 200 idle ones the JDK's server closes each further one silently after answering, and the
+        // gateway's next webhook on it fails and waits for its retry — latency that is the
+        // receiver's, not Malipo's. Set before the receiver, the first server in this JVM.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(Integer.MAX_VALUE));
+        }
         Map<String, String> opts = new LinkedHashMap<>();
         for (String a : args) {
             String[] kv = a.replaceFirst("^--", "").split("=", 2);

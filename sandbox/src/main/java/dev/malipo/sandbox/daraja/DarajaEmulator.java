@@ -34,6 +34,26 @@ import java.util.function.Function;
 public final class DarajaEmulator implements AutoCloseable {
     private static final System.Logger log = System.getLogger(DarajaEmulator.class.getName());
 
+    /**
+     * The JDK server's cap on idle kept-alive connections, and what the emulator sets it to unless
+     * the JVM was started with it.
+     */
+    static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+
+    static {
+        // Past 200 idle connections the JDK's server closes each further one right after answering on
+        // it, without a Connection: close header. A client that reuses it in that instant writes its
+        // request to a socket nobody reads, and cannot tell whether it was read: an STK push that
+        // stays unknown with no CheckoutRequestID to query (four did so in bench round 24). A
+        // provider's load balancer keeps a connection until it has been idle a while, so here idle
+        // connections are closed only by the server's idle timer (sun.net.httpserver.idleInterval,
+        // 30 s). The JVM reads the setting once, when its first HttpServer starts: this runs before
+        // ours, and an embedding application that starts one of its own earlier keeps the default.
+        if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
+            System.setProperty(MAX_IDLE_CONNECTIONS, String.valueOf(Integer.MAX_VALUE));
+        }
+    }
+
     private final DarajaEmulatorConfig config;
     private final HttpServer server;
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
