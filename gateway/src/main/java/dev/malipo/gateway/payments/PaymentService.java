@@ -189,12 +189,7 @@ public class PaymentService {
             case Outcome.NotSent n -> transitions.moveHeldTo(p, PaymentStatus.FAILED, null, new FailureReason(
                     "provider_unreachable", "The provider could not be reached (" + n.reason() + "); nothing was charged",
                     "The payment service is unavailable, please try again shortly", true, null, null));
-            case Outcome.Unknown u -> {
-                // Why it is unknown has no column (the status is the fact); the log keeps it for whoever looks into it.
-                log.warn("{} {}: the provider's answer is unknown ({}); reconciliation will ask the provider", p.objectName(),
-                        p.id(), u.reason());
-                yield transitions.moveHeldTo(p, PaymentStatus.UNKNOWN, null, null);
-            }
+            case Outcome.Unknown u -> transitions.moveHeldTo(p, PaymentStatus.UNKNOWN, null, null);
             default -> transitions.applyDefiniteToHeld(p, outcome);
         };
         // Callbacks that came before this answer are applied now, in this transaction; whoever
@@ -206,10 +201,14 @@ public class PaymentService {
         return c;
     }
 
+    /**
+     * Why an answer is unknown has no column (the status is the fact), so the log keeps it for
+     * whoever looks into it: once, after the commit (a shortcut that rolled back does not count).
+     */
     private static Created logged(Created created) {
         if (created.initiation() instanceof Outcome.Unknown u) {
-            log.warn("payment {} outcome unknown after initiation ({}); reconciliation will ask the provider", created.payment().id(),
-                    u.reason());
+            log.warn("{} {}: the provider's answer is unknown ({}); reconciliation will ask the provider",
+                    created.payment().objectName(), created.payment().id(), u.reason());
         }
         return created;
     }
