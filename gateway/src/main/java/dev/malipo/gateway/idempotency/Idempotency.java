@@ -169,13 +169,33 @@ public class Idempotency {
                 if (round > 0) throw inProgress();
                 handle = new Handle(merchantId, key, hash, now, now); // we hold the stale claim now
             } catch (RuntimeException refused) {
-                if (handle.claimed) throw refused; // failed after creating: the claim stays for recovery
+                if (handle.claimed) {
+                    // Failed after creating: the claim stays, naming the resource, for a retry to recover.
+                    release(handle, refused);
+                    throw refused;
+                }
                 // Refused before creating anything (bad input). The key may still belong to an earlier
                 // request (another body, or a replay that no longer passes): that request's answer wins.
                 IdempotencyRepository.Row row = keys.find(merchantId, key).orElse(null);
                 if (row == null) throw refused;
                 return answerForTakenKey(row, merchantId, key, hash, now, recover).orElseThrow(() -> refused);
             }
+        }
+    }
+
+    /**
+     * Nobody works on a claim whose request failed, so a retry need not wait out the lock time-out
+     * (meant for a request that may still be running, or a gateway that died) to be shown the
+     * resource. If the release fails too (the database that failed the request, say), the time-out
+     * does it: the retry waits, and still never creates a second resource. The lock is moved two
+     * time-outs back, so an instance whose clock is behind this one's (by less than a time-out)
+     * sees it stale too.
+     */
+    private void release(Handle handle, RuntimeException failure) {
+        try {
+            keys.release(handle.merchantId, handle.key, handle.now, handle.now.minus(LOCK_TIMEOUT.multipliedBy(2)));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -220,8 +240,9 @@ public class Idempotency {
             // A resource exists (e.g. a payment the provider refused): the error is its answer, replayed as such.
             response = ProblemHandler.render(e);
         }
-        // Unexpected failures after the claim propagate and leave the claim in place: a retry after
-        // the lock timeout recovers the resource instead of creating (and charging) a second one.
+        // Unexpected failures after the claim propagate and leave the claim in place: a retry
+        // recovers the resource instead of creating (and charging) a second one (run releases the
+        // lock at once; if the gateway died instead, the lock's time-out does).
         if (handle.completed != null) return handle.completed;
         if (!handle.claimed) {
             throw new IllegalStateException("idempotent work answered without claiming its key");

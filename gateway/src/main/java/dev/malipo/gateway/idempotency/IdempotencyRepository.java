@@ -61,6 +61,19 @@ class IdempotencyRepository {
                 .params(Timestamp.from(now), merchantId, key, Timestamp.from(staleLock)).update() == 1;
     }
 
+    /**
+     * Ends a failed request's hold on its claim (which names the resource it created): the lock is
+     * set to {@code stale}, already past the time-out, so a retry recovers the resource at once.
+     * False when the claim has moved on since (completed, or held by another request).
+     */
+    boolean release(String merchantId, String key, Instant ourLock, Instant stale) {
+        return jdbc.sql("""
+                        update idempotency_keys set locked_at = ?
+                        where merchant_id = ? and idem_key = ? and state = 'in_progress' and resource_id is not null
+                          and locked_at = ?""")
+                .params(Timestamp.from(stale), merchantId, key, Timestamp.from(ourLock)).update() == 1;
+    }
+
     /** Names the resource on a claim this request took over; false when someone else took it since. */
     boolean linkTakenOver(String merchantId, String key, String resourceId, Instant ourLock) {
         return jdbc.sql("""
