@@ -7,6 +7,7 @@ import dev.malipo.gateway.support.Gateways;
 import dev.malipo.gateway.support.PostgresTestBase;
 import dev.malipo.gateway.support.Sandbox;
 import dev.malipo.gateway.support.TestDatabase;
+import dev.malipo.sandbox.FaultConfig;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,5 +116,91 @@ class StuckStatementTest {
             assertThat(retried.status()).as(retried.body()).isEqualTo(201);
             assertThat(sandbox.stkPushesTo(PHONE)).isEqualTo(1);
         }
+    }
+
+    /**
+     * Cancelled after the claim: the payment and its key committed, the STK push went out, and
+     * storing the provider's answer is what waits behind the lock (someone holding the payment's
+     * row). The claim stands and nothing else does; a retry with the key is shown that payment at
+     * once, and the push is never sent again for it; and
+     * reconciliation, not a guess, decides it — here unknown, since the CheckoutRequestID it could
+     * ask about went with the cancelled transaction and this customer's callback never comes (006).
+     */
+    @Test
+    void aPaymentWhoseAnswerIsCancelledKeepsItsClaimAndIsLeftToReconciliation(CapturedOutput output) throws Exception {
+        int port = PostgresTestBase.freePort();
+        try (TestDatabase db = TestDatabase.postgres(); Sandbox sandbox = Sandbox.start();
+             ConfigurableApplicationContext gateway = Gateways.start(db, port, "--malipo.database.statement-timeout=1s")) {
+            JdbcClient jdbc = gateway.getBean(JdbcClient.class);
+            MerchantService.NewMerchant m = gateway.getBean(MerchantService.class).create("Stuck " + UUID.randomUUID());
+            ApiClient api = new ApiClient("http://127.0.0.1:" + port, m.testKey());
+            assertThat(api.post("/v1/provider_accounts", sandbox.providerAccountJson(), null).status()).isEqualTo(201);
+            String phone = "254708374006";
+            String body = "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"" + phone + "\",\"reference\":\"stuck-2\"}";
+            String key = "stuck-" + UUID.randomUUID();
+            // The push is answered 0.6 s after it arrives (the test's provider timeout is 1 s): time
+            // to take the payment's row once its claim has committed.
+            sandbox.faults(new FaultConfig(600, 0, 0, 0, 0));
+
+            CompletableFuture<ApiClient.Response> answer = CompletableFuture.supplyAsync(() -> api.post("/v1/payments", body, key));
+            String id;
+            ApiClient.Response stuck;
+            try (Connection other = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+                other.setAutoCommit(false);
+                id = claimedPayment(other, m.merchantId());
+                try (PreparedStatement lock = other.prepareStatement("select 1 from payments where id = ? for update")) {
+                    lock.setString(1, id);
+                    lock.executeQuery().close();
+                }
+                stuck = answer.get(15, TimeUnit.SECONDS);
+                other.rollback();
+            }
+
+            assertThat(stuck.status()).as(stuck.body()).isEqualTo(503);
+            assertThat(stuck.text("code")).isEqualTo("service_unavailable");
+            assertThat(sandbox.stkPushesTo(phone)).as("the push went out once").isEqualTo(1);
+            // The claim stands (the payment row and its key); the answer does not.
+            assertThat(jdbc.sql("select status from payments where id = ?").param(id).query(String.class).single())
+                    .isEqualTo("pending");
+            assertThat(jdbc.sql("select provider_reference is null and initiation_answered_at is null from payments where id = ?")
+                    .param(id).query(Boolean.class).single()).as("no answer stored").isTrue();
+
+            // The merchant retries as told, at once: shown the payment its key created, not a second push.
+            ApiClient.Response retried = api.post("/v1/payments", body, key);
+            assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+            assertThat(retried.text("id")).isEqualTo(id);
+            assertThat(retried.text("status")).isEqualTo("pending");
+            assertThat(sandbox.stkPushesTo(phone)).isEqualTo(1);
+
+            // Reconciliation's first check (1 s after creation in the tests) finds an initiation that
+            // never came back: unknown, emitted once, never failed.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            String status;
+            while (!(status = jdbc.sql("select status from payments where id = ?").param(id).query(String.class).single())
+                    .equals("unknown") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(status).isEqualTo("unknown");
+            assertThat(jdbc.sql("select type from payment_events where payment_id = ?").param(id).query(String.class).list())
+                    .containsExactly("payment.unknown");
+            assertThat(output.getOut()).contains("database statement cancelled")
+                    .containsOnlyOnce("payment " + id + ": the provider's answer is unknown");
+            assertThat(sandbox.stkPushesTo(phone)).isEqualTo(1);
+        }
+    }
+
+    /** The id of the merchant's payment once its claim has committed (seen from another connection). */
+    private static String claimedPayment(Connection other, String merchantId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try (PreparedStatement find = other.prepareStatement("select id from payments where merchant_id = ?")) {
+            find.setString(1, merchantId);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet r = find.executeQuery()) {
+                    if (r.next()) return r.getString(1);
+                }
+                Thread.sleep(2);
+            }
+        }
+        throw new AssertionError("no payment was created within 10 s");
     }
 }

@@ -1,5 +1,6 @@
 package dev.malipo.gateway.support;
 
+import dev.malipo.sandbox.FaultConfig;
 import dev.malipo.sandbox.daraja.DarajaEmulator;
 import dev.malipo.sandbox.daraja.DarajaEmulatorConfig;
 import tools.jackson.databind.JsonNode;
@@ -45,6 +46,11 @@ public final class Sandbox implements AutoCloseable {
                 {"provider":"mpesa","country":"KE","base_url":"%s","settings":{"consumer-key":"%s","consumer-secret":"%s",
                  "short-code":"%s","passkey":"%s","initiator-name":"testapi","security-credential":"c2VjcmV0"}}"""
                 .formatted(baseUrl(), CONSUMER_KEY, CONSUMER_SECRET, SHORT_CODE, PASSKEY);
+    }
+
+    /** Changes the emulator's faults (added latency, error rates) from now on. */
+    public void faults(FaultConfig faults) {
+        emulator.setFaults(faults);
     }
 
     /** How many STK pushes the emulator holds for this phone (digits, 2547…). */
