@@ -71,30 +71,23 @@ class StuckStatementTest {
 
     @Test
     void aPaymentStuckBehindALockIsAnswered503WithNothingStoredThenGoesThrough(CapturedOutput output) throws Exception {
-        int port = PostgresTestBase.freePort();
-        try (TestDatabase db = TestDatabase.postgres(); Sandbox sandbox = Sandbox.start();
-             ConfigurableApplicationContext gateway = Gateways.start(db, port, "--malipo.database.statement-timeout=1s")) {
-            JdbcClient jdbc = gateway.getBean(JdbcClient.class);
-
-            MerchantService.NewMerchant m = gateway.getBean(MerchantService.class).create("Stuck " + UUID.randomUUID());
-            ApiClient api = new ApiClient("http://127.0.0.1:" + port, m.testKey());
-            assertThat(api.post("/v1/provider_accounts", sandbox.providerAccountJson(), null).status()).isEqualTo(201);
-            String body = "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"" + PHONE + "\",\"reference\":\"stuck-1\"}";
+        try (Rig rig = new Rig()) {
+            String body = paymentBody(PHONE, "stuck-1");
             String key = "stuck-" + UUID.randomUUID();
 
             ApiClient.Response stuck;
             long waitedNanos;
-            try (Connection other = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            try (Connection other = DriverManager.getConnection(rig.db.url(), rig.db.user(), rig.db.password())) {
                 other.setAutoCommit(false);
                 try (PreparedStatement insert = other.prepareStatement("""
                         insert into idempotency_keys (merchant_id, idem_key, request_hash, state, locked_at, created_at)
                         values (?, ?, 'held-elsewhere', 'in_progress', now(), now())""")) {
-                    insert.setString(1, m.merchantId());
+                    insert.setString(1, rig.merchant.merchantId());
                     insert.setString(2, key);
                     insert.executeUpdate();
                 }
                 long start = System.nanoTime();
-                stuck = api.post("/v1/payments", body, key);
+                stuck = rig.api.post("/v1/payments", body, key);
                 waitedNanos = System.nanoTime() - start;
                 other.rollback();
             }
@@ -105,16 +98,16 @@ class StuckStatementTest {
             assertThat(stuck.headers().get("Retry-After")).isEqualTo(List.of("1"));
             assertThat(Duration.ofNanos(waitedNanos)).as("cancelled by the 1 s limit, not at once and not by the lock's end")
                     .isBetween(Duration.ofMillis(900), Duration.ofSeconds(15));
-            assertThat(jdbc.sql("select count(*) from payments where merchant_id = ?").param(m.merchantId()).query(Long.class).single())
+            assertThat(rig.jdbc.sql("select count(*) from payments where merchant_id = ?").param(rig.merchant.merchantId()).query(Long.class).single())
                     .as("no payment row").isZero();
-            assertThat(sandbox.stkPushesTo(PHONE)).as("no STK push").isZero();
+            assertThat(rig.sandbox.stkPushesTo(PHONE)).as("no STK push").isZero();
             // The operator's clue: which statement was stuck, without the request's values.
             assertThat(output.getOut()).contains("database statement cancelled").contains("insert into idempotency_keys")
-                    .doesNotContain(key).doesNotContain(m.testKey());
+                    .doesNotContain(key).doesNotContain(rig.merchant.testKey());
 
-            ApiClient.Response retried = api.post("/v1/payments", body, key);
+            ApiClient.Response retried = rig.api.post("/v1/payments", body, key);
             assertThat(retried.status()).as(retried.body()).isEqualTo(201);
-            assertThat(sandbox.stkPushesTo(PHONE)).isEqualTo(1);
+            assertThat(rig.sandbox.stkPushesTo(PHONE)).isEqualTo(1);
         }
     }
 
@@ -128,26 +121,20 @@ class StuckStatementTest {
      */
     @Test
     void aPaymentWhoseAnswerIsCancelledKeepsItsClaimAndIsLeftToReconciliation(CapturedOutput output) throws Exception {
-        int port = PostgresTestBase.freePort();
-        try (TestDatabase db = TestDatabase.postgres(); Sandbox sandbox = Sandbox.start();
-             ConfigurableApplicationContext gateway = Gateways.start(db, port, "--malipo.database.statement-timeout=1s")) {
-            JdbcClient jdbc = gateway.getBean(JdbcClient.class);
-            MerchantService.NewMerchant m = gateway.getBean(MerchantService.class).create("Stuck " + UUID.randomUUID());
-            ApiClient api = new ApiClient("http://127.0.0.1:" + port, m.testKey());
-            assertThat(api.post("/v1/provider_accounts", sandbox.providerAccountJson(), null).status()).isEqualTo(201);
+        try (Rig rig = new Rig()) {
             String phone = "254708374006";
-            String body = "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"" + phone + "\",\"reference\":\"stuck-2\"}";
+            String body = paymentBody(phone, "stuck-2");
             String key = "stuck-" + UUID.randomUUID();
             // The push is answered 0.6 s after it arrives (the test's provider timeout is 1 s): time
             // to take the payment's row once its claim has committed.
-            sandbox.faults(new FaultConfig(600, 0, 0, 0, 0));
+            rig.sandbox.faults(new FaultConfig(600, 0, 0, 0, 0));
 
-            CompletableFuture<ApiClient.Response> answer = CompletableFuture.supplyAsync(() -> api.post("/v1/payments", body, key));
+            CompletableFuture<ApiClient.Response> answer = CompletableFuture.supplyAsync(() -> rig.api.post("/v1/payments", body, key));
             String id;
             ApiClient.Response stuck;
-            try (Connection other = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            try (Connection other = DriverManager.getConnection(rig.db.url(), rig.db.user(), rig.db.password())) {
                 other.setAutoCommit(false);
-                id = claimedPayment(other, m.merchantId());
+                id = claimedPayment(other, rig.merchant.merchantId());
                 try (PreparedStatement lock = other.prepareStatement("select 1 from payments where id = ? for update")) {
                     lock.setString(1, id);
                     lock.executeQuery().close();
@@ -158,35 +145,78 @@ class StuckStatementTest {
 
             assertThat(stuck.status()).as(stuck.body()).isEqualTo(503);
             assertThat(stuck.text("code")).isEqualTo("service_unavailable");
-            assertThat(sandbox.stkPushesTo(phone)).as("the push went out once").isEqualTo(1);
+            assertThat(rig.sandbox.stkPushesTo(phone)).as("the push went out once").isEqualTo(1);
             // The claim stands (the payment row and its key); the answer does not.
-            assertThat(jdbc.sql("select status from payments where id = ?").param(id).query(String.class).single())
+            assertThat(rig.jdbc.sql("select status from payments where id = ?").param(id).query(String.class).single())
                     .isEqualTo("pending");
-            assertThat(jdbc.sql("select provider_reference is null and initiation_answered_at is null from payments where id = ?")
+            assertThat(rig.jdbc.sql("select provider_reference is null and initiation_answered_at is null from payments where id = ?")
                     .param(id).query(Boolean.class).single()).as("no answer stored").isTrue();
 
             // The merchant retries as told, at once: shown the payment its key created, not a second push.
-            ApiClient.Response retried = api.post("/v1/payments", body, key);
+            ApiClient.Response retried = rig.api.post("/v1/payments", body, key);
             assertThat(retried.status()).as(retried.body()).isEqualTo(200);
             assertThat(retried.text("id")).isEqualTo(id);
             assertThat(retried.text("status")).isEqualTo("pending");
-            assertThat(sandbox.stkPushesTo(phone)).isEqualTo(1);
+            assertThat(rig.sandbox.stkPushesTo(phone)).isEqualTo(1);
 
             // Reconciliation's first check (1 s after creation in the tests) finds an initiation that
             // never came back: unknown, emitted once, never failed.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             String status;
-            while (!(status = jdbc.sql("select status from payments where id = ?").param(id).query(String.class).single())
+            while (!(status = rig.jdbc.sql("select status from payments where id = ?").param(id).query(String.class).single())
                     .equals("unknown") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertThat(status).isEqualTo("unknown");
-            assertThat(jdbc.sql("select type from payment_events where payment_id = ?").param(id).query(String.class).list())
+            assertThat(rig.jdbc.sql("select type from payment_events where payment_id = ?").param(id).query(String.class).list())
                     .containsExactly("payment.unknown");
             assertThat(output.getOut()).contains("database statement cancelled")
                     .containsOnlyOnce("payment " + id + ": the provider's answer is unknown");
-            assertThat(sandbox.stkPushesTo(phone)).isEqualTo(1);
+            assertThat(rig.sandbox.stkPushesTo(phone)).isEqualTo(1);
         }
+    }
+
+    /** A gateway with the 1 s limit on a database of its own, the emulator, and a merchant with an account on it. */
+    private static final class Rig implements AutoCloseable {
+        final TestDatabase db;
+        final Sandbox sandbox;
+        final ConfigurableApplicationContext gateway;
+        final JdbcClient jdbc;
+        final MerchantService.NewMerchant merchant;
+        final ApiClient api;
+
+        Rig() {
+            db = TestDatabase.postgres();
+            Sandbox started = null;
+            ConfigurableApplicationContext context = null;
+            try {
+                started = Sandbox.start();
+                int port = PostgresTestBase.freePort();
+                context = Gateways.start(db, port, "--malipo.database.statement-timeout=1s");
+                merchant = context.getBean(MerchantService.class).create("Stuck " + UUID.randomUUID());
+                api = new ApiClient("http://127.0.0.1:" + port, merchant.testKey());
+                assertThat(api.post("/v1/provider_accounts", started.providerAccountJson(), null).status()).isEqualTo(201);
+            } catch (RuntimeException | Error e) {
+                if (context != null) context.close();
+                if (started != null) started.close();
+                db.close();
+                throw e;
+            }
+            sandbox = started;
+            gateway = context;
+            jdbc = context.getBean(JdbcClient.class);
+        }
+
+        @Override
+        public void close() {
+            gateway.close();
+            sandbox.close();
+            db.close();
+        }
+    }
+
+    private static String paymentBody(String phone, String reference) {
+        return "{\"amount\":\"100\",\"currency\":\"KES\",\"phone\":\"" + phone + "\",\"reference\":\"" + reference + "\"}";
     }
 
     /** The id of the merchant's payment once its claim has committed (seen from another connection). */
