@@ -3,6 +3,7 @@ package dev.malipo.gateway.e2e;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.malipo.gateway.merchants.MerchantService;
 import dev.malipo.gateway.support.ApiClient;
+import dev.malipo.gateway.support.Await;
 import dev.malipo.gateway.support.Gateways;
 import dev.malipo.gateway.support.PostgresTestBase;
 import dev.malipo.gateway.support.Sandbox;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -161,13 +164,8 @@ class StuckStatementTest {
 
             // Reconciliation's first check (1 s after creation in the tests) finds an initiation that
             // never came back: unknown, emitted once, never failed.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            String status;
-            while (!(status = rig.jdbc.sql("select status from payments where id = ?").param(id).query(String.class).single())
-                    .equals("unknown") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(status).isEqualTo("unknown");
+            Await.until("reconciliation settled payment " + id + " as unknown", Duration.ofSeconds(15), () -> rig.jdbc
+                    .sql("select status from payments where id = ?").param(id).query(String.class).single().equals("unknown"));
             assertThat(rig.jdbc.sql("select type from payment_events where payment_id = ?").param(id).query(String.class).list())
                     .containsExactly("payment.unknown");
             assertThat(output.getOut()).contains("database statement cancelled")
@@ -221,16 +219,18 @@ class StuckStatementTest {
 
     /** The id of the merchant's payment once its claim has committed (seen from another connection). */
     private static String claimedPayment(Connection other, String merchantId) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        AtomicReference<String> id = new AtomicReference<>();
         try (PreparedStatement find = other.prepareStatement("select id from payments where merchant_id = ?")) {
             find.setString(1, merchantId);
-            while (System.nanoTime() < deadline) {
+            Await.until("a payment created for " + merchantId, Duration.ofSeconds(10), () -> {
                 try (ResultSet r = find.executeQuery()) {
-                    if (r.next()) return r.getString(1);
+                    if (r.next()) id.set(r.getString(1));
+                    return id.get() != null;
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
                 }
-                Thread.sleep(2);
-            }
+            });
         }
-        throw new AssertionError("no payment was created within 10 s");
+        return id.get();
     }
 }
