@@ -102,15 +102,20 @@ public class Idempotency {
         /**
          * {@link #claimWith}, committed before it returns, for a resource whose creation is that one
          * INSERT: call it outside any transaction. On PostgreSQL the claim and the creation are one
-         * statement, which then commits on its own — one round trip instead of two (BEGIN with the
-         * statement, then the COMMIT).
+         * statement, sent with the COMMIT — one round trip instead of two — in a transaction of
+         * nothing else, which may therefore commit with other requests' (CommitCombiner).
          */
         public void claimAndCreate(String resourceId, Sql creation) {
             if (TransactionSynchronizationManager.isActualTransactionActive()) {
                 throw new IllegalStateException("claimAndCreate commits on its own: inside a transaction, use claimWith");
             }
             if (takenOverLock == null && keys.claimsInOneStatement()) {
-                claimWith(resourceId, creation);
+                try {
+                    tx.executeWithoutResult(s -> keys.claimWithAtCommit(merchantId, key, requestHash, resourceId, now, creation));
+                } catch (DuplicateKeyException e) {
+                    throw new KeyTaken();
+                }
+                claimed = true;
             } else {
                 tx.executeWithoutResult(s -> claimWith(resourceId, creation));
             }
