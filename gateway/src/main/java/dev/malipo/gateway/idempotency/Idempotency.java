@@ -102,20 +102,15 @@ public class Idempotency {
         /**
          * {@link #claimWith}, committed before it returns, for a resource whose creation is that one
          * INSERT: call it outside any transaction. On PostgreSQL the claim and the creation are one
-         * statement, sent with the COMMIT — one round trip instead of two — in a transaction of
-         * nothing else, which may therefore commit with other requests' (CommitCombiner).
+         * statement, which then commits on its own — one round trip instead of two (BEGIN with the
+         * statement, then the COMMIT).
          */
         public void claimAndCreate(String resourceId, Sql creation) {
             if (TransactionSynchronizationManager.isActualTransactionActive()) {
                 throw new IllegalStateException("claimAndCreate commits on its own: inside a transaction, use claimWith");
             }
             if (takenOverLock == null && keys.claimsInOneStatement()) {
-                try {
-                    tx.executeWithoutResult(s -> keys.claimWithAtCommit(merchantId, key, requestHash, resourceId, now, creation));
-                } catch (DuplicateKeyException e) {
-                    throw new KeyTaken();
-                }
-                claimed = true;
+                claimWith(resourceId, creation);
             } else {
                 tx.executeWithoutResult(s -> claimWith(resourceId, creation));
             }

@@ -33,27 +33,13 @@ class IdempotencyRepository {
      * @throws org.springframework.dao.DuplicateKeyException when the key is taken (nothing is created)
      */
     void claimWith(String merchantId, String key, String requestHash, String resourceId, Instant now, Sql creation) {
-        dialect.writeTogether(jdbc, claim(merchantId, key, requestHash, resourceId, now), creation);
-    }
-
-    /**
-     * {@link #claimWith} as one statement sent with the COMMIT (CommitTail), for a transaction that
-     * does nothing else: one round trip, and it may commit with others' (CommitCombiner). The
-     * transaction then fails with a {@link org.springframework.dao.DuplicateKeyException} when the
-     * key is taken. PostgreSQL only ({@link #claimsInOneStatement}).
-     */
-    void claimWithAtCommit(String merchantId, String key, String requestHash, String resourceId, Instant now, Sql creation) {
-        tail.atCommit(dialect.together(claim(merchantId, key, requestHash, resourceId, now), creation));
-    }
-
-    private static Sql claim(String merchantId, String key, String requestHash, String resourceId, Instant now) {
-        return Sql.of("""
+        dialect.writeTogether(jdbc, Sql.of("""
                         insert into idempotency_keys (merchant_id, idem_key, request_hash, state, resource_id, locked_at, created_at)
                         values (?, ?, ?, 'in_progress', ?, ?, ?)""",
-                merchantId, key, requestHash, resourceId, Timestamp.from(now), Timestamp.from(now));
+                merchantId, key, requestHash, resourceId, Timestamp.from(now), Timestamp.from(now)), creation);
     }
 
-    /** Whether {@link #claimWith} is one statement here (PostgreSQL), so {@link #claimWithAtCommit} may be used. */
+    /** Whether {@link #claimWith} is one statement here (PostgreSQL), so it needs no transaction around it. */
     boolean claimsInOneStatement() {
         return dialect.postgres();
     }

@@ -1,23 +1,15 @@
 package dev.malipo.gateway.support;
 
-import org.postgresql.core.BaseConnection;
-import org.postgresql.core.TransactionState;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -42,51 +34,17 @@ import java.util.function.IntConsumer;
  * database, and the row counts it hands out arrive after the commit — a write whose row count
  * decides whether the transaction may commit at all says so ({@link #atCommitChangingOneRow}),
  * and the database checks it before the COMMIT.
- *
- * <p>A transaction made of nothing but these writes (on PostgreSQL, one that sent nothing before
- * them) may commit together with others that reach the database at the same moment
- * ({@link CommitCombiner}): the same writes, checks and verdict, for fewer commits under load.
  */
 @Component
 public class CommitTail {
     private final JdbcClient client;
     private final JdbcTemplate jdbc;
     private final SqlDialect dialect;
-    private final DataSource dataSource;
-    /** Null when transactions are not combined (H2, or switched off). */
-    private final CommitCombiner combiner;
 
-    /**
-     * @param combineLanes how many combined commits may be in flight at once; 0 combines none (each
-     *                     transaction commits alone)
-     */
-    CommitTail(JdbcClient client, JdbcTemplate jdbc, SqlDialect dialect,
-               @Value("${malipo.database.combine-lanes:2}") int combineLanes) {
+    CommitTail(JdbcClient client, JdbcTemplate jdbc, SqlDialect dialect) {
         this.client = client;
         this.jdbc = jdbc;
         this.dialect = dialect;
-        this.dataSource = jdbc.getDataSource();
-        this.combiner = combineLanes > 0 && dialect.postgres() ? new CommitCombiner(combineLanes) : null;
-    }
-
-    /** What the combiner has done so far (zeros when it is off). */
-    public CombinedCommits combined() {
-        if (combiner == null) return new CombinedCommits(0, 0, 0);
-        CommitCombiner.Stats s = combiner.stats();
-        return new CombinedCommits(s.batches(), s.members(), s.refused());
-    }
-
-    /** Transactions waiting to join the next combined commit (tests). */
-    int queuedToCombine() {
-        return combiner == null ? 0 : combiner.queued();
-    }
-
-    /**
-     * @param batches      commits that carried two or more transactions
-     * @param transactions the transactions they carried
-     * @param refused      batches the database refused, whose members were each sent again alone
-     */
-    public record CombinedCommits(long batches, long transactions, long refused) {
     }
 
     /**
@@ -216,52 +174,8 @@ public class CommitTail {
                 return;
             }
             committed = commit;
-            int[] counts = commit && combiner != null && nothingBegun() ? combined(sending) : sendTogether(sending, commit);
+            int[] counts = sendTogether(sending, commit);
             for (int i = 0; i < sending.size(); i++) sending.get(i).rows().accept(counts[i]);
-        }
-    }
-
-    /** Commits {@code writes} with others' if some are ready, else alone (see {@link CommitCombiner}). */
-    private int[] combined(List<Write> writes) {
-        StringBuilder shape = new StringBuilder();
-        for (Write w : writes) shape.append(w.sql().text()).append(w.unlessOneRow() != null ? "\n1;" : "\n;");
-        int[] counts = combiner.commit(writes, shape.toString(), (all, shared) -> sendTogether(all, true, shared));
-        if (counts != null) return counts;
-        // The database refused the batch; nothing of it committed. Our own verdict, alone — on a
-        // connection whose transaction is clean again if it was the one that carried the batch.
-        rollbackIfFailed();
-        return sendTogether(writes, true);
-    }
-
-    /** Whether the transaction has sent nothing yet, so it holds nothing on its connection. */
-    private boolean nothingBegun() {
-        return state() == TransactionState.IDLE;
-    }
-
-    private void rollbackIfFailed() {
-        onConnection(c -> {
-            if (c.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) c.rollback();
-            return null;
-        });
-    }
-
-    private TransactionState state() {
-        return onConnection(c -> c.unwrap(BaseConnection.class).getTransactionState());
-    }
-
-    private interface OnConnection<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    /** Runs {@code work} on the transaction's own connection. */
-    private <T> T onConnection(OnConnection<T> work) {
-        Connection c = DataSourceUtils.getConnection(dataSource);
-        try {
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new CannotGetJdbcConnectionException("could not ask the driver about the transaction", e);
-        } finally {
-            DataSourceUtils.releaseConnection(c, dataSource);
         }
     }
 
@@ -271,22 +185,7 @@ public class CommitTail {
      * fail, the server skips the rest (the COMMIT among them) and the transaction rolls back.
      */
     private int[] sendTogether(List<Write> writes, boolean commit) {
-        return sendTogether(writes, commit, false);
-    }
-
-    /**
-     * How long a write in several transactions' batch may wait for a row lock before the database
-     * refuses the batch, and each member is sent again alone. A lock held elsewhere (a long-way
-     * transaction on the same payment, or someone's psql) would otherwise hold every member up to
-     * the statement timeout, and two batches locking rows in opposite orders would wait for the
-     * deadlock detector (a second); alone, each waits only for what it needs itself.
-     */
-    static final String BATCH_LOCK_TIMEOUT = "50ms";
-
-    /** @param shared several transactions' writes: their rows' locks are waited for {@link #BATCH_LOCK_TIMEOUT} at most */
-    private int[] sendTogether(List<Write> writes, boolean commit, boolean shared) {
         StringJoiner text = new StringJoiner(";\n");
-        if (shared) text.add("set local lock_timeout = '" + BATCH_LOCK_TIMEOUT + "'");
         List<Object> args = new ArrayList<>();
         for (Write w : writes) {
             args.addAll(w.sql().args());
@@ -304,7 +203,6 @@ public class CommitTail {
                 new ArgumentPreparedStatementSetter(args.toArray()).setValues(ps);
                 int[] counts = new int[writes.size()];
                 boolean resultSet = ps.execute();
-                if (shared) resultSet = ps.getMoreResults(); // past the SET
                 for (int i = 0; i < counts.length; i++) {
                     Write w = writes.get(i);
                     if (resultSet != w.answersWithRow()) { // only the checked ones answer with a row

@@ -47,15 +47,9 @@ public class SqlDialect {
             second.update(jdbc);
             return;
         }
-        together(first, second).update(jdbc);
-    }
-
-    /** {@link #writeTogether}'s one statement, to run later (PostgreSQL only). */
-    public Sql together(Sql first, Sql second) {
-        if (!postgres) throw new IllegalStateException("two writes are one statement on PostgreSQL only");
         List<Object> args = new ArrayList<>(first.args());
         args.addAll(second.args());
-        return new Sql("with first_write as (" + first.text() + ")\n" + second.text(), args);
+        jdbc.sql("with first_write as (" + first.text() + ")\n" + second.text()).params(args).update();
     }
 
     private static boolean isPostgres(DataSource dataSource) {

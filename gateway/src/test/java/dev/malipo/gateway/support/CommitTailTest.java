@@ -43,7 +43,7 @@ class CommitTailTest {
         JdbcTemplate template = new JdbcTemplate(dataSource);
         jdbc = JdbcClient.create(template);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        tail = new CommitTail(jdbc, template, new SqlDialect(dataSource), 1); // alone, as it runs here: sent at once
+        tail = new CommitTail(jdbc, template, new SqlDialect(dataSource));
         jdbc.sql("create table commit_tail_probe (id varchar(40) primary key, v int not null)").update();
         if (url.startsWith("jdbc:postgresql:")) template.execute(migration("db/vendor/postgresql/V7__expect_one_row.sql"));
     }
