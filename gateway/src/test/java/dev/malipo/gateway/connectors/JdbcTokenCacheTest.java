@@ -129,8 +129,14 @@ class JdbcTokenCacheTest extends PostgresTestBase {
         // read, holding a connection each), or they have taken connections, or 5 s.
         within(Duration.ofSeconds(5), () -> pool.getActiveConnections() >= callers
                 || threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() >= callers - 1);
-        // The fetching caller's connection, and room for a background job's.
-        assertThat(pool.getActiveConnections()).isLessThanOrEqualTo(2);
+        // The fetching caller's connection, and room for a background job's. The shared context's
+        // jobs (and other test classes' deliveries) take connections for moments, and once two did at
+        // the instant of a single read (CI, round 27); a waiter's connection would be held until the
+        // fetch ends. So the count must fall to the bound at some read within 2 s, not at one.
+        assertThat(within(Duration.ofSeconds(2), () -> pool.getActiveConnections() <= 2))
+                .as(() -> "active connections, at most the fetcher's and one background job's: now "
+                        + pool.getActiveConnections())
+                .isTrue();
         release.countDown();
         for (CompletableFuture<TokenCache.Token> r : results) assertThat(r.get(10, TimeUnit.SECONDS).value()).isEqualTo("slow");
         assertThat(fetches).hasValue(1);
